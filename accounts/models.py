@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+import zoneinfo
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in available_time_zones():
+        raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
+
+
+_ZONES: frozenset[str] | None = None
+
+
+def available_time_zones() -> frozenset[str]:
+    global _ZONES  # noqa: PLW0603 - computed once; the tz database does not change at run time
+    if _ZONES is None:
+        _ZONES = frozenset(zoneinfo.available_timezones())
+    return _ZONES
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **fields) -> User:
+        if not email:
+            raise ValueError("Users need an e-mail address.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> User:
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create(email, password, **fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> User:
+        fields.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **fields)
+
+    def get_by_natural_key(self, username: str) -> User:
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person in the organisation. The e-mail address is the login."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text=_("Times are shown to you in this zone."),
+    )
+    # Organisation facts HR owns (set by invitation or CSV import); the participant-owned
+    # part of a profile (expertise, interests, availability) lives in pairing.Profile.
+    job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    department = models.CharField(_("department"), max_length=100, blank=True, db_index=True)
+    level = models.PositiveSmallIntegerField(
+        _("level"), null=True, blank=True, help_text=_("Grade in the organisation; higher is more senior.")
+    )
+    manager = models.ForeignKey(
+        "self", verbose_name=_("manager"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="reports",
+    )
+    location = models.CharField(_("location"), max_length=100, blank=True)
+    nudges_opt_out = models.BooleanField(
+        _("no nudge e-mails"),
+        default=False,
+        help_text=_("Skip friendly reminders when a pair is behind its meeting cadence."),
+    )
+    is_staff = models.BooleanField(
+        _("staff status"), default=False,
+        help_text=_("May sign in to the back-office (Django admin)."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["full_name", "email"]
+        permissions = [("hr_admin", _("Can administer mentoring programs and people"))]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        if self.manager_id and self.pk and self.manager_id == self.pk:
+            raise ValidationError({"manager": _("A person cannot be their own manager.")})
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.email.split("@")[0]
+
+    @property
+    def first_name(self) -> str:
+        return self.display_name.split()[0] if self.display_name else ""
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")

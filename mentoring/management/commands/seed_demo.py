@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.demo import DEMO_LOGINS, seed_people
+from accounts.models import User
+
+
+class Command(BaseCommand):
+    help = "Create the demo organisation (idempotent). Refused when DEBUG is off."
+
+    def handle(self, *args, **options) -> None:
+        if not settings.DEBUG:
+            raise CommandError("seed_demo only runs with DEBUG on: it creates accounts with a "
+                               "published password.")
+        seed_people()
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo organisation ready: {User.objects.count()} people."))
+        self.stdout.write(f"Demo logins (password: {settings.DEMO_PASSWORD}):")
+        for login in DEMO_LOGINS:
+            self.stdout.write(f"  {login.email:<28} {login.role}")

@@ -1,0 +1,94 @@
+"""Personas and shared fixtures for the whole suite.
+
+`make test` runs everything against real PostgreSQL and Redis (DATABASE_URL, REDIS_URL);
+tests marked `postgres` or `integration` fail, not skip, when those are missing.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.factories import PASSWORD, ProgramFactory, UserFactory
+
+# Playwright drives the browser from a thread with a running event loop; Django's ORM must
+# still be usable from the test body (live_server).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    for item in items:
+        if item.get_closest_marker("postgres") and "postgresql" not in engine:
+            item.add_marker(pytest.mark.usefixtures("_require_postgres"))
+        if item.get_closest_marker("integration") and not settings.REDIS_URL:
+            item.add_marker(pytest.mark.usefixtures("_require_redis"))
+
+
+@pytest.fixture
+def _require_postgres():
+    pytest.fail("This test needs PostgreSQL: run it through `make test` (sets DATABASE_URL).")
+
+
+@pytest.fixture
+def _require_redis():
+    pytest.fail("This test needs Redis: run it through `make test` (sets REDIS_URL).")
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def hr_admin(db):
+    from accounts.services import user_set_hr_admin
+
+    user = UserFactory(email="hr.admin@example.com", full_name="Hannah Reyes", level=8,
+                       department="People")
+    return user_set_hr_admin(user=user, is_hr_admin=True)
+
+
+@pytest.fixture
+def lead(db):
+    return UserFactory(email="lead@example.com", full_name="Leonard Brooks", level=13,
+                       department="People")
+
+
+@pytest.fixture
+def mentor(db):
+    return UserFactory(email="mentor@example.com", full_name="Aisha Rahman", level=3,
+                       department="Engineering", time_zone="Europe/Berlin")
+
+
+@pytest.fixture
+def mentee(db):
+    return UserFactory(email="mentee@example.com", full_name="Robert Whitfield", level=11,
+                       department="Sales", time_zone="America/New_York")
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(email="outsider@example.com", full_name="Olga Outside", level=5,
+                       department="Finance")
+
+
+@pytest.fixture
+def program(db, lead):
+    return ProgramFactory(leads=[lead])
+
+
+@pytest.fixture
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium, headless, with the machine's closed network in mind."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        "headless": True,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"],
+    }
