@@ -11,5 +11,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("me/", include("accounts.urls")),
     path("programs/", include("programs.urls")),
+    path("mentoring/", include("pairing.urls")),
     path("admin/", admin.site.urls),
 ]

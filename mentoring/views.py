@@ -18,6 +18,8 @@ from django.views.decorators.http import require_GET
 
 from accounts.roles import roles_for
 from mentoring.tasks import HEARTBEAT_KEY
+from pairing import selectors as pairing_selectors
+from programs import selectors as programs_selectors
 
 
 @require_GET
@@ -26,7 +28,11 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "home/landing.html")
     roles = roles_for(request.user)
-    return render(request, "home/home.html", {"roles": roles})
+    context: dict[str, object] = {"roles": roles}
+    if roles.hr_admin:
+        context.update(programs_selectors.hr_home(request.user))
+    context.update(pairing_selectors.participant_home(request.user))
+    return render(request, "home/home.html", context)
 
 
 @never_cache

@@ -81,7 +81,7 @@ def program(db, lead):
     return ProgramFactory(leads=[lead])
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium, headless, with the machine's closed network in mind."""
     return {

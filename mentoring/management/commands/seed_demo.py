@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_LOGINS, seed_people
 from accounts.models import User
+from pairing.demo import seed_pairing
+from programs.demo import seed_programs
 
 
 class Command(BaseCommand):
@@ -14,7 +16,9 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             raise CommandError("seed_demo only runs with DEBUG on: it creates accounts with a "
                                "published password.")
-        seed_people()
+        people = seed_people()
+        programs = seed_programs(people)
+        seed_pairing(people, programs)
         self.stdout.write(self.style.SUCCESS(
             f"Demo organisation ready: {User.objects.count()} people."))
         self.stdout.write(f"Demo logins (password: {settings.DEMO_PASSWORD}):")
