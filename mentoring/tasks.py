@@ -7,7 +7,7 @@ from django.utils import timezone
 HEARTBEAT_KEY = "worker:heartbeat"
 
 
-@shared_task(ignore_result=True, time_limit=10)
+@shared_task(ignore_result=True, soft_time_limit=8, time_limit=10)
 def heartbeat() -> str:
     """Record that a worker is alive; the health page reports how long ago this last ran."""
     now = timezone.now().isoformat()
