@@ -7,6 +7,7 @@ tests marked `postgres` or `integration` fail, not skip, when those are missing.
 from __future__ import annotations
 
 import os
+import uuid
 
 import pytest
 
@@ -36,6 +37,16 @@ def _require_postgres():
 @pytest.fixture
 def _require_redis():
     pytest.fail("This test needs Redis: run it through `make test` (sets REDIS_URL).")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings):
+    """A fresh cache key prefix per test: rate limits and cached values never leak between
+    tests or between parallel test processes sharing one Redis."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"},
+    }
 
 
 @pytest.fixture
