@@ -17,3 +17,4 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # Permissions exist only after migrate; the role group is created right after them.
         post_migrate.connect(_ensure_groups, sender=self, dispatch_uid="accounts-groups")
+        from accounts import signals  # noqa: F401 - connects the audit receivers

@@ -1,6 +1,13 @@
 from __future__ import annotations
 
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import roles_for
 
 
 class UserTimezoneMiddleware:
@@ -19,3 +26,23 @@ class UserTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class RequireTwoFactorMiddleware:
+    """People with powerful roles (by default HR admins, program leads and superusers, outside
+    DEBUG) must set up two-factor authentication before they can use anything but their account."""
+
+    exempt_prefixes = ("/accounts/", "/static/", "/health/", "/me/preferences/")
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        required = set(settings.MFA_REQUIRED_ROLES)
+        user = getattr(request, "user", None)
+        if (required and user is not None and user.is_authenticated
+                and not request.path.startswith(self.exempt_prefixes)
+                and set(roles_for(user).names) & required and not is_mfa_enabled(user)):
+            messages.warning(request, _("Your role needs two-factor authentication. Set it up to continue."))
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)

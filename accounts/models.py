@@ -121,3 +121,31 @@ class User(AbstractBaseUser, PermissionsMixin):
             return zoneinfo.ZoneInfo(self.time_zone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             return zoneinfo.ZoneInfo("UTC")
+
+
+class AuditEvent(models.Model):
+    """A security event or configuration change: who did what, when. Never secrets or note bodies."""
+
+    class Kind(models.TextChoices):
+        SIGN_IN = "sign_in", _("Signed in")
+        SIGN_IN_FAILED = "sign_in_failed", _("Failed sign-in")
+        SIGN_OUT = "sign_out", _("Signed out")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        ROLE_CHANGED = "role_changed", _("Role changed")
+        MFA_CHANGED = "mfa_changed", _("Two-factor settings changed")
+        EXPORT = "export", _("Data exported")
+        ERASURE = "erasure", _("Person erased")
+        CONFIG_CHANGED = "config_changed", _("Configuration changed")
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
+    summary = models.CharField(max_length=300)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}: {self.summary}"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from accounts.models import User
+from accounts.audit import audit_record
+from accounts.models import AuditEvent, User
 from accounts.roles import HR_ADMINS_GROUP
 
 
@@ -18,13 +19,19 @@ def hr_group_ensure() -> Group:
 
 
 @transaction.atomic
-def user_set_hr_admin(*, user: User, is_hr_admin: bool) -> User:
-    """Grant or withdraw the HR admin role."""
+def user_set_hr_admin(*, user: User, is_hr_admin: bool, actor: User | None = None) -> User:
+    """Grant or withdraw the HR admin role (audited)."""
     group = hr_group_ensure()
+    had_role = user.groups.filter(pk=group.pk).exists()
     if is_hr_admin:
         user.groups.add(group)
     else:
         user.groups.remove(group)
+    if had_role != is_hr_admin:
+        verb = "granted" if is_hr_admin else "withdrew"
+        audit_record(kind=AuditEvent.Kind.ROLE_CHANGED, actor=actor,
+                     summary=f"{actor.email if actor else 'system'} {verb} HR admin for {user.email}",
+                     data={"user_id": user.pk, "role": "hr_admin", "granted": is_hr_admin})
     # Permissions are cached per user object; forget them so checks see the change.
     for attr in ("_perm_cache", "_group_perm_cache", "_user_perm_cache", "_flipside_roles"):
         user.__dict__.pop(attr, None)

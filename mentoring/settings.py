@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     # Project apps, in layer order: each may import only from those above it.
@@ -89,6 +90,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "accounts.middleware.RequireTwoFactorMiddleware",
+    "mentoring.security.SecurityHeadersMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -184,6 +188,14 @@ SIGNUP_EMAIL_DOMAINS = [d.lower().lstrip("@") for d in env.list("SIGNUP_EMAIL_DO
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Flipside"
+# Roles that must use two-factor authentication (hr_admin, lead, participant, superuser).
+# On by default outside DEBUG so the demo logins of `make run` stay one step.
+MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", [] if DEBUG else ["hr_admin", "lead", "superuser"])
+
+# Sessions: listed and revocable by their owner; a new session key at every sign-in (Django);
+# every session of the person ends when the password changes; idle sessions expire.
+USERSESSIONS_TRACK_ACTIVITY = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 
 # Single sign-on through OpenID Connect, entirely from the environment (see README).
 SOCIALACCOUNT_ONLY = False
@@ -285,7 +297,10 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", 60 * 60 * 12, minimum=300)
+# Idle timeout: the expiry moves forward with every request, so it ends after this much inactivity.
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", 60 * 60 * 2, minimum=300)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from mentoring import views
+
+# The back-office signs in through allauth too: same rate limits, two-factor and audit trail.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Flipside back-office"
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -64,6 +64,10 @@ def test_hr_pages_are_hidden_from_participants(client, mentor, name):
 
 def test_the_back_office_is_closed_to_hr_admins_without_staff_status(client, hr_admin):
     client.force_login(hr_admin)
-    response = client.get(reverse("admin:index"))
+    assert client.get(reverse("admin:login")).status_code == 403
+
+
+def test_the_back_office_sign_in_goes_through_the_rate_limited_sign_in(client):
+    response = client.get(reverse("admin:login"))
     assert response.status_code == 302
-    assert "/admin/login/" in response.url
+    assert response.url.startswith(reverse("account_login"))

@@ -106,7 +106,7 @@ def test_check_deploy_fails_when_production_forgets_hsts(tmp_path):
         ({"DEBUG": "false"}, "Set the environment variable SECRET_KEY"),
         ({"DEBUG": "false", "SECRET_KEY": "x" * 60}, "Set ALLOWED_HOSTS"),
         ({"DATABASE_URL": "mysql://db/x"}, "DATABASE_URL must start with postgres://"),
-        ({"SESSION_COOKIE_AGE": "twelve"}, "SESSION_COOKIE_AGE='twelve' is not a whole number"),
+        ({"SESSION_IDLE_SECONDS": "twelve"}, "SESSION_IDLE_SECONDS='twelve' is not a whole number"),
     ],
 )
 def test_a_bad_value_stops_start_up_with_a_message_naming_it(env, message, tmp_path):
