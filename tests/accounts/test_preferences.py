@@ -9,7 +9,8 @@ URL = reverse("accounts:preferences")
 
 def test_a_person_changes_their_time_zone_and_name(client, mentor):
     client.force_login(mentor)
-    response = client.post(URL, {"full_name": "Aisha R.", "time_zone": "Asia/Kolkata", "nudges_opt_out": "on"})
+    data = {"full_name": "Aisha R.", "time_zone": "Asia/Kolkata", "nudges_opt_out": "on"}
+    response = client.post(URL, data)
     assert response.status_code == 302
     mentor.refresh_from_db()
     assert (mentor.full_name, mentor.time_zone, mentor.nudges_opt_out) == ("Aisha R.", "Asia/Kolkata", True)

@@ -118,7 +118,8 @@ def test_a_bad_value_stops_start_up_with_a_message_naming_it(env, message, tmp_p
 def test_env_parses_database_urls_with_escaped_passwords():
     db = Env({"DATABASE_URL": "postgresql://u:p%2Fw@h:6543/name?sslmode=require"}).database(
         "DATABASE_URL", Path("unused"))
-    assert (db["USER"], db["PASSWORD"], db["HOST"], db["PORT"], db["NAME"]) == ("u", "p/w", "h", "6543", "name")
+    parts = (db["USER"], db["PASSWORD"], db["HOST"], db["PORT"], db["NAME"])
+    assert parts == ("u", "p/w", "h", "6543", "name")
     assert db["OPTIONS"] == {"sslmode": "require"}
 
 
