@@ -158,6 +158,10 @@ class Program(models.Model):
     retention_days = models.PositiveIntegerField(
         _("keep session data for (days after the program ends)"), default=730,
         validators=[MinValueValidator(30)])
+    # Set by the surveys job once the end-of-program survey has gone out; closing a program
+    # before that needs the HR admin's explicit confirmation.
+    end_survey_sent_at = models.DateTimeField(_("end-of-program survey sent"), null=True, blank=True,
+                                              editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -205,6 +209,49 @@ class Program(models.Model):
         if self.starts_on and self.ends_on:
             return max(0, (self.ends_on - self.starts_on).days // 7)
         return None
+
+    @property
+    def status_index(self) -> int:
+        return self.LIFECYCLE.index(self.status)
+
+    def missing_items_for_next_step(self) -> list:
+        """What still blocks the next lifecycle step, as `lifecycle.Missing` (text + section)."""
+        from programs.lifecycle import missing_for
+
+        return missing_for(self)
+
+    def missing_for_next_step(self) -> list[str]:
+        """What still blocks the next lifecycle step, as sentences ("Publish the agreement")."""
+        return [str(item) for item in self.missing_items_for_next_step()]
+
+    @property
+    def advance_label(self) -> str:
+        """The button that takes the program to its next status."""
+        return {
+            self.Status.ENROLLING: _("Open enrolment"),
+            self.Status.MATCHING: _("Close enrolment and start matching"),
+            self.Status.RUNNING: _("Start the program"),
+            self.Status.CLOSED: _("Close the program"),
+        }.get(self.next_status, "")
+
+    @property
+    def can_advance(self) -> bool:
+        return self.next_status is not None and not self.missing_items_for_next_step()
+
+    @property
+    def close_needs_survey_confirmation(self) -> bool:
+        """Closing now would skip an end-of-program survey that has not gone out yet."""
+        return self.survey_end_program and self.end_survey_sent_at is None
+
+    def published_agreement(self) -> AgreementVersion | None:
+        """Like current_agreement(), but reads prefetched versions when there are any."""
+        published = [v for v in self.agreement_versions.all() if v.published_at is not None]
+        return max(published, key=lambda v: v.version) if published else None
+
+    def latest_agreement(self) -> AgreementVersion | None:
+        """The newest version, draft or published (prefetch-friendly)."""
+        versions = list(self.agreement_versions.all())
+        return max(versions, key=lambda v: v.version) if versions else None
 
     def current_agreement(self) -> AgreementVersion | None:
         """The newest published agreement version: the one participants accept."""
@@ -258,6 +305,24 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def target_text(self) -> str:
+        """The measurable target in words, as the evaluation dashboard will check it."""
+        target = format(self.target.normalize(), "f") if self.target is not None else "?"
+        texts = {
+            self.Kind.SESSIONS_REACHED: _(
+                "At least %(target)s%% of pairs hold %(sessions)s sessions or more"),
+            self.Kind.SATISFACTION: _("Average satisfaction of at least %(target)s out of 5"),
+            self.Kind.SKILL_GAIN: (_("Average skill gain of at least %(target)s point — %(direction)s")
+                                   if self.target == 1 else
+                                   _("Average skill gain of at least %(target)s points — %(direction)s")),
+            self.Kind.RESPONSE_RATE: _("At least %(target)s%% of surveys answered"),
+            self.Kind.RECOMMENDATION: _("Average recommendation of at least %(target)s out of 10"),
+            self.Kind.QUALITATIVE: _("Qualitative goal, not measured"),
+        }
+        direction = Direction(self.direction).label.lower() if self.direction else ""
+        return texts[self.kind] % {"target": target, "sessions": self.sessions or "?", "direction": direction}
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -407,6 +472,59 @@ class ProgramChange(models.Model):
     """Change history: who changed what in a program's configuration, and when."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="changes")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    area = models.CharField(max_length=40)
+    summary = models.CharField(max_length=300)
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.area}: {self.summary}"
+
+
+class EmployeeImport(models.Model):
+    """An uploaded employee CSV, kept server-side between the preview and the apply step."""
+
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    filename = models.CharField(max_length=255, blank=True)
+    raw_text = models.TextField()
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    result = models.JSONField(default=dict, blank=True,
+                              help_text=_("How many employees were added, updated or left unchanged."))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename or 'import'} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class EmployeeInvitation(models.Model):
+    """One invitation e-mail sent to an employee (re-sending adds a row)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} invited {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class OrgChange(models.Model):
+    """Audit trail of organisation-wide writes (topic catalogue, invitations, imports)."""
+
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                               related_name="+")
     at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -1,0 +1,175 @@
+"""The reverse mentoring template every new program starts from.
+
+Plain data: `services.program_create_from_template` turns it into rows, and the admin
+adjusts what fits their organisation. The texts are written for participants, in the
+program's voice, so most programs can publish them as they are.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from programs.models import Direction, Goal, Program, Resource, SurveyQuestion
+
+DESCRIPTION = _(
+    "Junior colleagues mentor senior leaders on digital topics — social media, generative AI, "
+    "cloud services, new ways of working — and the senior shares industry knowledge, judgement "
+    "and how the organisation really works in return. Learning runs both ways."
+)
+
+# (name, description, usual direction)
+TOPICS: list[tuple[str, str, str]] = [
+    ("Social media", "Platforms, personal brand, what audiences expect today.", Direction.JUNIOR_TEACHES),
+    ("Digital marketing", "Campaigns, content, analytics and channels that work now.",
+     Direction.JUNIOR_TEACHES),
+    ("Generative AI", "Using AI assistants well and safely in everyday work.", Direction.JUNIOR_TEACHES),
+    ("Cloud services", "What the cloud changes for cost, speed and security.", Direction.JUNIOR_TEACHES),
+    ("Data & analytics tools", "Dashboards, spreadsheets beyond the basics, self-service data.",
+     Direction.JUNIOR_TEACHES),
+    ("New ways of working / collaboration tools", "Chat, shared documents, async and hybrid work.",
+     Direction.JUNIOR_TEACHES),
+    ("Industry knowledge", "How our market, customers and competitors really work.",
+     Direction.SENIOR_TEACHES),
+    ("Stakeholder management", "Building support, handling disagreement, getting decisions made.",
+     Direction.SENIOR_TEACHES),
+    ("Leadership & decision-making", "Judgement under uncertainty; leading people and change.",
+     Direction.SENIOR_TEACHES),
+    ("Organisational history & politics", "Why things are the way they are, and who to ask.",
+     Direction.SENIOR_TEACHES),
+    ("Career development", "Choices, sponsorship and growing into bigger roles.", Direction.SENIOR_TEACHES),
+]
+
+PROGRAM_DURATION_WEEKS = 26  # about six months
+
+FRAMEWORK: dict[str, object] = {
+    "cadence_weeks": 2,
+    "session_minutes": 45,
+    "min_sessions": 6,
+    "meeting_modes": Program.MeetingModes.EITHER,
+    "video_link_template": "",
+    "mentor_responsibilities": _(
+        "As the mentor you are the expert on the digital topics you chose.\n"
+        "- Prepare each session around one practical thing your mentee wants to learn.\n"
+        "- Show, don't tell: work through real examples together.\n"
+        "- Be patient and candid; there are no silly questions.\n"
+        "- Ask about your mentee's experience too: the learning runs both ways.\n"
+        "- Log a short shared summary after each session."
+    ),
+    "mentee_responsibilities": _(
+        "As the mentee you are here to learn, and to share what you know in return.\n"
+        "- Come with a concrete question or task; practise between sessions.\n"
+        "- Book and keep the sessions: your time commitment is the program's success.\n"
+        "- Share industry knowledge, judgement and career advice when your mentor asks.\n"
+        "- Treat your mentor as the expert in the room, whatever their grade.\n"
+        "- Log a short shared summary after each session."
+    ),
+}
+
+COMMUNICATION_GUIDELINES = _(
+    "Agree at your first session how you will stay in touch (chat, e-mail) and how quickly you "
+    "usually answer. Book sessions in Flipside so both calendars stay right. If you need to "
+    "reschedule, do it at least a day ahead. Keep feedback specific, kind and two-way. If something "
+    "isn't working, talk to each other first; you can always contact HR in confidence."
+)
+
+CONFIDENTIALITY_RULES: list[str] = [
+    "What is said in a session stays between the two of you unless you both agree to share it.",
+    "Private reflections are yours alone: nobody else — not your pair, HR or program leads — can read them.",
+    "Shared session summaries are visible to you and your pair only.",
+    "Program leads see anonymous totals only, never individual answers or notes.",
+    "Neither of you reports on the other to their manager; this is not a performance review.",
+    "Either of you may end the pairing at any time, without giving a reason and without blame.",
+]
+
+AGREEMENT_TEXT = _(
+    "Our mentoring agreement\n\n"
+    "Expectations. We meet every two weeks for about 45 minutes, for six months, and aim for at "
+    "least six sessions. The mentor shares digital skills; the mentee shares industry knowledge "
+    "and experience. We both come prepared.\n\n"
+    "Rules we agree to. We keep what we discuss confidential. We are honest, respectful and on "
+    "time. We book, reschedule and log sessions in Flipside. Grade and hierarchy stay outside the "
+    "room: in our sessions we are two colleagues learning from each other.\n\n"
+    "Time commitment. About two hours a month including preparation, for the length of the program. "
+    "Our managers know we take part; the time counts as development time.\n\n"
+    "Ending without blame. If the pairing does not work for either of us, either may end it at any "
+    "time through Flipside. The request goes to HR only, no reason is required, and nobody is blamed. "
+    "HR can offer a new pairing."
+)
+
+GOALS: list[dict[str, object]] = [
+    {"title": _("Pairs keep meeting"), "kind": Goal.Kind.SESSIONS_REACHED, "sessions": 6,
+     "target": Decimal("80"),
+     "description": _("At least 80% of pairs hold six sessions or more: the relationship needs time.")},
+    {"title": _("Participants value their sessions"), "kind": Goal.Kind.SATISFACTION,
+     "target": Decimal("4.0"),
+     "description": _("Average session rating of 4 out of 5 or better.")},
+    {"title": _("Senior leaders grow their digital skills"), "kind": Goal.Kind.SKILL_GAIN,
+     "direction": Direction.JUNIOR_TEACHES, "target": Decimal("1.0"),
+     "description": _("Mentees' self-assessed skill rises by a full point on average.")},
+    {"title": _("Junior colleagues gain business insight"), "kind": Goal.Kind.SKILL_GAIN,
+     "direction": Direction.SENIOR_TEACHES, "target": Decimal("0.5"),
+     "description": _("Learning runs both ways: mentors' self-assessed skill rises too.")},
+]
+
+_AFTER = SurveyQuestion.Survey.AFTER_SESSION
+_MID = SurveyQuestion.Survey.MID_PROGRAM
+_END = SurveyQuestion.Survey.END_PROGRAM
+_K = SurveyQuestion.Kind
+
+QUESTIONS: list[dict[str, object]] = [
+    {"survey": _AFTER, "kind": _K.RATING, "measures_satisfaction": True,
+     "text": _("How useful was this session for you?")},
+    {"survey": _AFTER, "kind": _K.TEXT, "required": False,
+     "text": _("What did you learn, or what did you share?")},
+    {"survey": _AFTER, "kind": _K.RATING, "first_session_only": True,
+     "text": _("How well does your pairing fit what you hoped to learn?")},
+    {"survey": _MID, "kind": _K.RATING, "measures_satisfaction": True,
+     "text": _("How satisfied are you with the program so far?")},
+    {"survey": _MID, "kind": _K.CHOICE, "text": _("How is the meeting rhythm working for you?"),
+     "choices": ["About right", "Too often", "Not often enough"]},
+    {"survey": _MID, "kind": _K.TEXT, "required": False,
+     "text": _("What would make the rest of the program more useful?")},
+    {"survey": _END, "kind": _K.RECOMMENDATION,
+     "text": _("How likely are you to recommend this program to a colleague?")},
+    {"survey": _END, "kind": _K.SKILLS,
+     "text": _("Rate your skill in each topic now, and before the program (1–5).")},
+    {"survey": _END, "kind": _K.TEXT, "required": False,
+     "text": _("What is the most valuable thing you take away?")},
+]
+
+RESOURCES: list[dict[str, object]] = [
+    {"audience": Resource.Audience.BOTH, "title": _("How reverse mentoring works"),
+     "required_before_matching": True,
+     "description": _("Ten minutes to read before you are matched: roles, confidentiality, ending well."),
+     "body": _(
+         "Reverse mentoring flips the usual direction: a junior colleague mentors a senior one on "
+         "digital topics, and the senior shares industry knowledge back. Read the agreement and the "
+         "confidentiality rules; agree your goals in the first session; meet regularly; log a short "
+         "shared summary. Either of you can end the pairing without blame.")},
+    {"audience": Resource.Audience.MENTORS, "title": _("Mentoring a senior colleague"),
+     "description": _("Practical tips for junior mentors: preparing sessions, giving feedback upwards."),
+     "body": _(
+         "Start from your mentee's real tasks. Demonstrate, then let them try. Agree a small thing to "
+         "practise before the next session. Feedback upwards is welcome here: be specific and kind.")},
+    {"audience": Resource.Audience.MENTEES, "title": _("Learning from a junior colleague"),
+     "description": _("For senior mentees: make the most of your sessions, and share back."),
+     "body": _(
+         "Come curious, not as the boss. Bring concrete questions, practise between sessions and keep "
+         "your bookings. Share context and career advice when it helps: the learning runs both ways.")},
+    {"audience": Resource.Audience.BOTH, "title": _("Your first session: a checklist"),
+     "description": _("Introductions, goals in both directions, how you will stay in touch."),
+     "body": _(
+         "1. Introduce yourselves and what you hope to learn and to share.\n"
+         "2. Agree two or three goals in each direction.\n"
+         "3. Agree how you will stay in touch and book the next sessions.\n"
+         "4. Re-read the confidentiality rules together.")},
+]
+
+
+def program_create_from_template(**kwargs) -> Program:
+    """Shortcut to `services.program_create_from_template` (the service does the writing)."""
+    from programs.services import program_create_from_template as create
+
+    return create(**kwargs)
