@@ -5,3 +5,10 @@ from django.apps import AppConfig
 
 class EvaluationConfig(AppConfig):
     name = "evaluation"
+
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from evaluation.expressions import register_sqlite_functions
+
+        connection_created.connect(register_sqlite_functions, dispatch_uid="evaluation-sqlite-functions")

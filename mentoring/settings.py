@@ -247,6 +247,9 @@ STORAGES = {
 
 for _key, _value in env.email("EMAIL_URL").items():
     globals()[_key] = _value
+# A dotted backend class overriding the one EMAIL_URL chose (the reliability tests use a slow file
+# backend to kill a worker mid-batch); EMAIL_FILE_PATH etc. still come from EMAIL_URL.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", "") or EMAIL_BACKEND  # noqa: F821 - set just above
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "Flipside <flipside@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -266,14 +269,37 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "worker-heartbeat": {"task": "mentoring.tasks.heartbeat", "schedule": 60.0},
+    # The e-mail jobs (surveys.tasks): short ticks; each finds what is due, claims it, sends it.
+    "meeting-reminders": {"task": "surveys.tasks.tick_meeting_reminders", "schedule": 60.0},
+    "meeting-notices": {"task": "surveys.tasks.tick_meeting_notices", "schedule": 60.0},
+    "session-surveys": {"task": "surveys.tasks.tick_session_surveys", "schedule": 60.0},
+    "program-surveys": {"task": "surveys.tasks.tick_program_surveys", "schedule": 60.0},
+    "survey-reminders": {"task": "surveys.tasks.tick_survey_reminders", "schedule": 60.0},
+    "nudges": {"task": "surveys.tasks.tick_nudges", "schedule": 60.0},
+    "lead-digest": {"task": "surveys.tasks.tick_lead_digest", "schedule": 3600.0},
+    "retention": {"task": "programs.tasks.purge_expired_programs", "schedule": 6 * 3600.0},
 }
+# Hard time limit of one e-mail tick, and the lease on the rows it claims. The lease is longer, so
+# rows a slow but living worker still sends are never claimed twice; rows of a killed worker go
+# out again once the lease has passed.
+JOBS_TIME_LIMIT = env.int("JOBS_TIME_LIMIT", 300, minimum=2)
+JOBS_CLAIM_LEASE_SECONDS = env.int("JOBS_CLAIM_LEASE_SECONDS", 2 * JOBS_TIME_LIMIT, minimum=3)
+# How many e-mails one claim takes (one UPDATE … RETURNING); a tick claims batches until done.
+JOBS_BATCH_SIZE = env.int("JOBS_BATCH_SIZE", 500, minimum=1)
+if JOBS_CLAIM_LEASE_SECONDS <= JOBS_TIME_LIMIT:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("JOBS_CLAIM_LEASE_SECONDS must be longer than JOBS_TIME_LIMIT.")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # Short socket timeouts: a broker outage must not hang a web request that enqueues work.
+    # Web processes publish with 1 s socket timeouts, so even a Redis that accepts connections
+    # but never answers cannot hold a request for long; workers and beat (which block on reads)
+    # are started with BROKER_SOCKET_TIMEOUT=10 (Procfile.dev, docker-compose.yml).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": 3600,
         "socket_connect_timeout": 1,
-        "socket_timeout": 5,
+        "socket_timeout": env.int("BROKER_SOCKET_TIMEOUT", 1, minimum=1),
     }
     CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0,
                                         "interval_step": 0.2, "interval_max": 0.5}

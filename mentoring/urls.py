@@ -15,7 +15,11 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("accounts/", include("allauth.urls")),
     path("me/", include("accounts.urls")),
+    path("privacy/", include("accounts.privacy_urls")),
     path("programs/", include("programs.urls")),
     path("mentoring/", include("pairing.urls")),
+    path("sessions/", include("meetings.urls")),
+    path("surveys/", include("surveys.urls")),
+    path("evaluation/", include("evaluation.urls")),
     path("admin/", admin.site.urls),
 ]

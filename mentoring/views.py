@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.roles import roles_for
+from meetings import selectors as meetings_selectors
 from mentoring.tasks import HEARTBEAT_KEY
 from pairing import selectors as pairing_selectors
 from programs import selectors as programs_selectors
@@ -32,6 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if roles.hr_admin:
         context.update(programs_selectors.hr_home(request.user))
     context.update(pairing_selectors.participant_home(request.user))
+    context.update(meetings_selectors.participant_sessions(request.user))
     return render(request, "home/home.html", context)
 
 

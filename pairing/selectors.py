@@ -1,8 +1,338 @@
-"""Reads of profiles, enrolments and pairs used by several views (and the home page)."""
+"""Reads of profiles, enrolments and pairs used by several views (and the home page).
+
+Each function costs a fixed number of queries however many enrolments or pairs there are.
+The ``get_<obj>_for_<who>`` helpers scope what a URL may reach and raise 404 otherwise.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+
+from pairing.models import (
+    AvailabilityWindow,
+    Enrollment,
+    ExitRequest,
+    Expertise,
+    LearningInterest,
+    MatchRun,
+    Pair,
+    Profile,
+)
+from pairing.rules import Eligibility, enrollment_eligibility
+from programs.models import AgreementVersion, Program, Resource
+
+PAIR_PEOPLE = ("mentor__user", "mentee__user")
+
+# The engine's score parts, in the order HR reads them.
+PART_LABELS = {
+    "mentor_teaches": _("Mentor can teach what the mentee wants to learn"),
+    "mentee_teaches": _("Mentee can teach what the mentor wants to learn"),
+    "availability": _("Overlapping availability"),
+    "cross_department": _("Different departments"),
+    "timezone": _("Close time zones"),
+    "language": _("Shared language"),
+}
+
+
+def with_breakdown(pairs: list[Pair], program: Program) -> list[Pair]:
+    """Attach ``breakdown`` = [(label, points, most points possible)] to each pair (no queries)."""
+    weights = program.matching_weights()
+    for pair in pairs:
+        parts = pair.parts or {}
+        pair.breakdown = [(label, float(parts.get(key, 0.0)), weights.get(key, 0.0))
+                          for key, label in PART_LABELS.items() if weights.get(key)]
+    return pairs
+
+
+# --- Access helpers ---------------------------------------------------------------------------
+
+
+def get_enrollment_for_user(user, pk: int) -> Enrollment:
+    return get_object_or_404(
+        Enrollment.objects.select_related("program", "agreement_version"), pk=pk, user=user
+    )
+
+
+def get_pair_for_user(user, pk: int) -> Pair:
+    """A published pair the person is in; drafts and other people's pairs are 404."""
+    return get_object_or_404(
+        Pair.objects.select_related("program", *PAIR_PEOPLE).filter(
+            Q(mentor__user=user) | Q(mentee__user=user), published_at__isnull=False
+        ),
+        pk=pk,
+    )
+
+
+def get_program_for_employee(pk: int) -> Program:
+    """Programs employees may read about: everything but drafts."""
+    return get_object_or_404(Program.objects.exclude(status=Program.Status.DRAFT), pk=pk)
+
+
+def get_program_for_hr(pk: int) -> Program:
+    return get_object_or_404(Program, pk=pk)
+
+
+def get_enrollment_for_hr(pk: int) -> Enrollment:
+    return get_object_or_404(Enrollment.objects.select_related("program", "user"), pk=pk)
+
+
+def get_pair_for_hr(pk: int) -> Pair:
+    return get_object_or_404(Pair.objects.select_related("program", *PAIR_PEOPLE), pk=pk)
+
+
+def get_run_for_hr(pk: int) -> MatchRun:
+    return get_object_or_404(MatchRun.objects.select_related("program", "started_by"), pk=pk)
+
+
+def get_exit_request_for_hr(pk: int) -> ExitRequest:
+    return get_object_or_404(
+        ExitRequest.objects.select_related(
+            "pair__program", "requested_by", *(f"pair__{p}" for p in PAIR_PEOPLE)
+        ),
+        pk=pk,
+    )
+
+
+def get_own_row(model, user, pk: int):
+    """An expertise, interest or availability row of the person's own profile."""
+    if model not in (Expertise, LearningInterest, AvailabilityWindow):
+        raise Http404
+    return get_object_or_404(model, pk=pk, profile__user=user)
+
+
+# --- Participant ------------------------------------------------------------------------------
+
+
+def profile_page(user) -> dict[str, object]:
+    """The person's profile rows and HR-owned facts (manager loaded with the user)."""
+    profile = (
+        Profile.objects.filter(user=user)
+        .prefetch_related(
+            Prefetch("expertise", queryset=Expertise.objects.select_related("topic")),
+            Prefetch("interests", queryset=LearningInterest.objects.select_related("topic")),
+            "availability",
+        )
+        .first()
+    )
+    return {
+        "profile": profile,
+        "expertise": list(profile.expertise.all()) if profile else [],
+        "interests": list(profile.interests.all()) if profile else [],
+        "availability": list(profile.availability.all()) if profile else [],
+    }
+
+
+def _open_programs(user, enrollments: list[Enrollment]) -> list[tuple[Program, dict[str, Eligibility]]]:
+    """Programs taking applications, with the person's eligibility for each role."""
+    mine = {e.program_id: e for e in enrollments}
+    programs = (
+        Program.objects.filter(status=Program.Status.ENROLLING)
+        .annotate(
+            has_agreement=Exists(
+                AgreementVersion.objects.filter(program=OuterRef("pk"), published_at__isnull=False)
+            ),
+        )
+        .order_by("enrolment_closes", "name")
+    )
+    out = []
+    for program in programs:
+        existing = mine.get(program.pk)
+        if existing is not None and existing.status != Enrollment.Status.WITHDRAWN:
+            continue
+        verdicts = {
+            role: enrollment_eligibility(
+                program=program, user=user, role=role, existing=None, has_agreement=program.has_agreement
+            )
+            for role in Enrollment.Role.values
+        }
+        out.append((program, verdicts))
+    return out
+
+
+def my_pairs(user):
+    """Published pairs the person is or was in, newest first, with both people loaded."""
+    return list(
+        Pair.objects.select_related("program", *PAIR_PEOPLE)
+        .filter(Q(mentor__user=user) | Q(mentee__user=user), published_at__isnull=False)
+        .order_by("-published_at", "-id")
+    )
+
+
+def my_mentoring(user) -> dict[str, object]:
+    """Everything the "My mentoring" page shows, in four queries."""
+    enrollments = list(Enrollment.objects.filter(user=user).select_related("program").order_by("-applied_at"))
+    pairs = my_pairs(user)
+    for pair in pairs:
+        pair.my_side = pair.side_of(user)
+        pair.partner = pair.partner_of(user)
+    open_requests = set(
+        ExitRequest.objects.filter(requested_by=user, resolved_at__isnull=True).values_list(
+            "pair_id", flat=True
+        )
+    )
+    for pair in pairs:
+        pair.exit_requested = pair.pk in open_requests
+    return {
+        "enrollments": enrollments,
+        "pairs": pairs,
+        "offers": [p for p in pairs if p.is_offer and p.response_of(p.my_side) == Pair.Response.PENDING],
+        "active_pairs": [p for p in pairs if p.status == Pair.Status.ACTIVE],
+        "open_programs": _open_programs(user, enrollments),
+    }
+
 
 def participant_home(user) -> dict[str, object]:
-    """What a participant's home panel shows."""
-    return {}
+    """What a participant's home panel shows (every signed-in person gets it), in four queries."""
+    data = my_mentoring(user)
+    return {
+        "pairing": {
+            "enrollments": [e for e in data["enrollments"] if e.status != Enrollment.Status.WITHDRAWN],
+            "offers": data["offers"],
+            "active_pairs": data["active_pairs"],
+            "open_programs": data["open_programs"],
+        }
+    }
+
+
+def training_checklist(enrollment: Enrollment) -> list[tuple[Resource, bool]]:
+    """The person's training resources with whether each is done (two queries)."""
+    done = set(enrollment.training.values_list("resource_id", flat=True))
+    resources = Resource.objects.filter(
+        program_id=enrollment.program_id, audience__in=[enrollment.resource_audience, Resource.Audience.BOTH]
+    )
+    return [(r, r.pk in done) for r in resources]
+
+
+# --- HR ---------------------------------------------------------------------------------------
+
+
+def hr_programs() -> list[Program]:
+    """Programs HR works on, with enrolment, pair and exit counts (one query)."""
+    return list(
+        Program.objects.exclude(status=Program.Status.CLOSED)
+        .annotate(
+            n_applied=Count(
+                "enrollments", filter=Q(enrollments__status=Enrollment.Status.APPLIED), distinct=True
+            ),
+            n_approved=Count(
+                "enrollments", filter=Q(enrollments__status=Enrollment.Status.APPROVED), distinct=True
+            ),
+            n_drafts=Count(
+                "pairs",
+                filter=Q(pairs__status=Pair.Status.PROPOSED, pairs__published_at__isnull=True),
+                distinct=True,
+            ),
+            n_active=Count("pairs", filter=Q(pairs__status=Pair.Status.ACTIVE), distinct=True),
+        )
+        .order_by("-created_at")
+    )
+
+
+def hr_enrollments(program: Program, status: str | None = None) -> list[Enrollment]:
+    """Applications with the person, their manager and how much required training is done."""
+    required: dict[str, set[int]] = {Resource.Audience.MENTORS: set(), Resource.Audience.MENTEES: set()}
+    for rid, audience in Resource.objects.filter(program=program, required_before_matching=True).values_list(
+        "id", "audience"
+    ):
+        for key, ids in required.items():
+            if audience in (key, Resource.Audience.BOTH):
+                ids.add(rid)
+    rows = (
+        Enrollment.objects.filter(program=program)
+        .select_related("user__manager")
+        .prefetch_related("training")
+        .order_by("status", "role", "applied_at")
+    )
+    if status:
+        rows = rows.filter(status=status)
+    out = list(rows)
+    for e in out:
+        needed = required[e.resource_audience]
+        e.training_done = len(needed & {t.resource_id for t in e.training.all()})
+        e.training_needed = len(needed)
+    return out
+
+
+def enrollment_status_counts(program: Program) -> dict[str, int]:
+    return dict(
+        Enrollment.objects.filter(program=program)
+        .values("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+
+
+def hr_review(program: Program) -> dict[str, object]:
+    """The HR review page: drafts, published pairs, the last run and who is still unpaired."""
+    pairs = list(
+        Pair.objects.filter(program=program).select_related(*PAIR_PEOPLE).order_by("-locked", "-score", "id")
+    )
+    drafts = [p for p in pairs if p.is_draft and p.status == Pair.Status.PROPOSED]
+    published = sorted(
+        (p for p in pairs if not p.is_draft),
+        key=lambda p: (p.status != Pair.Status.PROPOSED, p.status, -p.score),
+    )
+    live = [p for p in pairs if p.status in Pair.LIVE]
+    load = Counter(p.mentor_id for p in live)
+    placed = {p.mentee_id for p in live}
+    approved = list(
+        Enrollment.objects.filter(program=program, status=Enrollment.Status.APPROVED)
+        .select_related("user")
+        .order_by("user__full_name")
+    )
+    free_mentors = [e for e in approved if e.is_mentor and load[e.pk] < e.capacity]
+    free_mentees = [e for e in approved if not e.is_mentor and e.pk not in placed]
+    runs = list(MatchRun.objects.filter(program=program).select_related("started_by")[:1])
+    with_breakdown(drafts, program)
+    return {
+        "drafts": drafts,
+        "published": published,
+        "free_mentors": free_mentors,
+        "free_mentees": free_mentees,
+        "last_run": runs[0] if runs else None,
+        "n_locked": sum(1 for p in drafts if p.locked),
+        "n_mentors": sum(1 for e in approved if e.is_mentor),
+        "n_mentees": sum(1 for e in approved if not e.is_mentor),
+        "open_exits": ExitRequest.objects.filter(pair__program=program, resolved_at__isnull=True).count(),
+    }
+
+
+def hr_exit_queue() -> list[ExitRequest]:
+    """Open exit and rematch requests, oldest first, with the pair and both people."""
+    return list(
+        ExitRequest.objects.filter(resolved_at__isnull=True)
+        .select_related("requested_by", "pair__program", *(f"pair__{p}" for p in PAIR_PEOPLE))
+        .order_by("created_at")
+    )
+
+
+def hr_recent_exits(limit: int = 20) -> list[ExitRequest]:
+    return list(
+        ExitRequest.objects.filter(resolved_at__isnull=False)
+        .select_related("requested_by", "resolved_by", "pair__program", *(f"pair__{p}" for p in PAIR_PEOPLE))
+        .order_by("-resolved_at")[:limit]
+    )
+
+
+def apply_options(program: Program, user) -> dict[str, object]:
+    """What the application page needs: the agreement, the eligibility per role, the topics."""
+    existing = Enrollment.objects.filter(program=program, user=user).first()
+    agreement = program.current_agreement()
+    verdicts = {
+        role: enrollment_eligibility(
+            program=program, user=user, role=role, existing=existing, has_agreement=agreement is not None
+        )
+        for role in Enrollment.Role.values
+    }
+    return {
+        "existing": existing,
+        "agreement": agreement,
+        "verdicts": verdicts,
+        "roles": [(value, label) for value, label in Enrollment.Role.choices if verdicts[value].ok],
+        "program_topics": list(program.program_topics.select_related("topic")),
+    }

@@ -160,6 +160,9 @@ class Program(models.Model):
         validators=[MinValueValidator(30)])
     # Set by the surveys job once the end-of-program survey has gone out; closing a program
     # before that needs the HR admin's explicit confirmation.
+    purged_at = models.DateTimeField(
+        _("participant data removed"), null=True, blank=True, editable=False,
+        help_text=_("Set by the retention job once the retention period after the end has passed."))
     end_survey_sent_at = models.DateTimeField(_("end-of-program survey sent"), null=True, blank=True,
                                               editable=False)
 

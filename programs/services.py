@@ -523,3 +523,29 @@ def topic_update(*, topic: Topic, actor: User, name: str, description: str, usua
         OrgChange.objects.create(actor=actor, area="topics", changes=changes,
                                  summary=_("Changed topic “%(name)s”") % {"name": topic.name})
     return topic
+
+
+@transaction.atomic
+def programs_purge_expired(*, today: dt.date | None = None) -> list[int]:
+    """Remove participant data of programs whose retention period after the end has passed.
+
+    Enrolments go, and with them (by cascade) pairs, sessions, session logs, reflections,
+    action items, survey invitations and answers; stored matching reasons that name people are
+    emptied. The program's configuration and change history stay. Idempotent: a purged program
+    is stamped and skipped. Returns the ids of the programs purged now.
+    """
+    today = today or timezone.localdate()
+    candidates = Program.objects.select_for_update().filter(purged_at__isnull=True, ends_on__isnull=False)
+    purged = []
+    for program in candidates:
+        if program.ends_on + dt.timedelta(days=program.retention_days) >= today:
+            continue
+        # Related names only: programs sits below the apps that hold the data.
+        program.enrollments.all().delete()
+        program.match_runs.update(unmatched=[])
+        program.purged_at = timezone.now()
+        program.save(update_fields=["purged_at"])
+        change_record(program=program, actor=None, area="retention",
+                      summary=f"Participant data removed {program.retention_days} days after the end")
+        purged.append(program.pk)
+    return purged

@@ -34,7 +34,7 @@ def start_worker(transactional_db, tmp_path):
 
     def start(*extra_args: str, **extra_env: str) -> subprocess.Popen:
         env = {**os.environ, "DATABASE_URL": _database_url(), "REDIS_URL": settings.REDIS_URL,
-               "PYTHONUNBUFFERED": "1",
+               "PYTHONUNBUFFERED": "1", "BROKER_SOCKET_TIMEOUT": "10",
                "CACHE_KEY_PREFIX": settings.CACHES["default"].get("KEY_PREFIX", ""), **extra_env}
         log = open(tmp_path / f"worker-{len(procs)}.log", "w")  # noqa: SIM115 - closed with the process
         proc = subprocess.Popen(

@@ -5,8 +5,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_LOGINS, seed_people
 from accounts.models import User
+from meetings.demo import seed_meetings
 from pairing.demo import seed_pairing
 from programs.demo import seed_programs
+from surveys.demo import seed_surveys
 
 
 class Command(BaseCommand):
@@ -18,7 +20,9 @@ class Command(BaseCommand):
                                "published password.")
         people = seed_people()
         programs = seed_programs(people)
-        seed_pairing(people, programs)
+        pairing = seed_pairing(people, programs)
+        seed_meetings(people, programs, pairing)
+        seed_surveys(people, programs)
         self.stdout.write(self.style.SUCCESS(
             f"Demo organisation ready: {User.objects.count()} people."))
         self.stdout.write(f"Demo logins (password: {settings.DEMO_PASSWORD}):")

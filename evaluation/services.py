@@ -1,0 +1,107 @@
+"""The evaluation app's only writes: recognition consent and the manager notes it allows."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from evaluation import selectors
+from evaluation.models import ManagerNote, RecognitionConsent
+from pairing.models import Enrollment
+from programs.models import Program
+
+log = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def recognition_consent_set(*, enrollment: Enrollment, consented: bool) -> RecognitionConsent | None:
+    """Record (or withdraw) a junior mentor's consent to a note to their manager.
+
+    Only mentors of a closed program who took part may consent; once the note has gone out,
+    withdrawing changes nothing (the e-mail cannot be recalled), so it is refused.
+    """
+    if enrollment.role != Enrollment.Role.MENTOR:
+        raise ValidationError(_("Only junior mentors' managers receive a recognition note."))
+    if enrollment.program.status != Program.Status.CLOSED:
+        raise ValidationError(_("Consent can be given once the program has closed."))
+    existing = RecognitionConsent.objects.select_for_update().filter(enrollment=enrollment).first()
+    if consented:
+        if existing is not None:
+            return existing
+        consent = RecognitionConsent(enrollment=enrollment, consented_at=timezone.now())
+        consent.full_clean()
+        consent.save()
+        log.info("recognition consent given for enrolment %s", enrollment.pk)
+        return consent
+    if ManagerNote.objects.filter(enrollment=enrollment, sent_at__isnull=False).exists():
+        raise ValidationError(_("The note to your manager has already been sent."))
+    if existing is not None:
+        existing.delete()
+        log.info("recognition consent withdrawn for enrolment %s", enrollment.pk)
+    return None
+
+
+@dataclass
+class NotesOutcome:
+    sent: int = 0
+    already_sent: int = 0
+    no_manager: int = 0
+    failed: int = 0
+
+
+def manager_notes_send(*, program: Program) -> NotesOutcome:
+    """E-mail each consenting junior mentor's manager a note recognising their contribution.
+
+    Idempotent: a ``ManagerNote`` row per (program, mentor) is claimed (inserted, unique) before
+    its e-mail goes out and stamped ``sent_at`` after, so pressing the button twice — or two people
+    pressing it at once — sends each note once. A failed send releases its claim for a later try.
+    """
+    if program.status != Program.Status.CLOSED:
+        raise ValidationError(_("Notes go out once the program has closed."))
+    outcome = NotesOutcome()
+    for mentor in selectors.consenting_mentors(program):
+        manager = mentor.user.manager
+        if manager is None or not manager.is_active or not manager.email:
+            outcome.no_manager += 1
+            continue
+        try:
+            with transaction.atomic():
+                note = ManagerNote.objects.create(program=program, enrollment=mentor, manager=manager)
+        except IntegrityError:
+            outcome.already_sent += 1
+            continue
+        try:
+            _note_message(program=program, mentor=mentor, manager=manager).send()
+        except Exception:  # noqa: BLE001 - any delivery failure: release the claim, try again later
+            log.exception("manager note %s could not be sent", note.pk)
+            note.delete()
+            outcome.failed += 1
+            continue
+        note.sent_at = timezone.now()
+        note.save(update_fields=["sent_at"])
+        outcome.sent += 1
+    log.info("manager notes for program %s: %s", program.pk, outcome)
+    return outcome
+
+
+def _note_message(*, program: Program, mentor: Enrollment, manager) -> EmailMultiAlternatives:
+    facts = selectors.certificate_facts(mentor)
+    context = {"program": program, "mentor": mentor.user, "manager": manager, "facts": facts,
+               "site_url": settings.SITE_URL}
+    base = "emails/evaluation/manager_note"
+    with translation.override(settings.LANGUAGE_CODE), timezone.override(manager.zone):
+        subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
+        text = render_to_string(f"{base}.txt", context)
+        html = render_to_string(f"{base}.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL,
+                                     to=[manager.email], headers={"Auto-Submitted": "auto-generated"})
+    message.attach_alternative(html, "text/html")
+    return message

@@ -1,0 +1,187 @@
+"""Demo sessions for `seed_demo`: past held sessions with two-way logs, a few cancellations and
+reschedules by each role, and upcoming confirmed sessions.
+
+Everything goes through the real services (with the clock set back), so the demo data obeys the
+same rules as real use. Aisha (mentor) and Robert (mentee) get 3 held sessions and 1 upcoming.
+Deterministic and idempotent: nothing happens when the running program already has sessions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from meetings import services
+from meetings.models import ActionItem, Meeting, MeetingNotice
+from pairing.models import Pair
+from programs.models import Direction, ProgramTopic, Topic
+
+SUMMARIES = [
+    "We set up a sandbox account together and walked through the first three services. Next time: "
+    "costs and who approves them.",
+    "Tried prompt writing on a real sales e-mail; agreed on a checklist for checking the output. "
+    "In return we talked through how a pricing decision gets made at board level.",
+    "Looked at our LinkedIn presence and what a good post looks like. Then a long discussion of how "
+    "to handle a difficult stakeholder — very useful.",
+    "Short session: reviewed last time's action items, both done. Planned a shadowing day.",
+    "Automated a weekly report with a spreadsheet script. Talked about career paths in sales.",
+]
+MENTOR_REFLECTION = ("I went too fast on the technical part and noticed Robert was lost for a moment. "
+                     "Slow down and ask more questions next time.")
+ACTIONS = [
+    "Share the slides from today", "Try the tool on one real task", "Read the article on pricing",
+    "Book a shadowing afternoon", "Draft a first LinkedIn post",
+]
+GOAL_NOTES = ["Getting more confident.", "Clear progress this time.", "Still early days, but useful."]
+CANCEL_REASONS = {"mentor": "Release deadline moved; I can't make it.",
+                  "mentee": "Customer escalation, sorry — let's find another slot."}
+RESCHEDULE_REASONS = {"mentor": "Team offsite that day.", "mentee": "Board meeting was moved onto this slot."}
+
+
+def _meeting_hour(pair: Pair) -> int:
+    """A UTC hour inside both people's working day (9–17 local) when there is one."""
+    day = timezone.now().replace(minute=0, second=0, microsecond=0)
+    for hour in range(6, 21):
+        moment = day.replace(hour=hour)
+        if all(9 <= moment.astimezone(u.zone).hour <= 16 for u in (pair.mentor.user, pair.mentee.user)):
+            return hour
+    return 14
+
+
+def _weekday(moment: dt.datetime) -> dt.datetime:
+    while moment.weekday() >= 5:
+        moment += dt.timedelta(days=1)
+    return moment
+
+
+def _place(pair: Pair, index: int) -> dict[str, str]:
+    if index % 3 == 2 and pair.program.meeting_modes != "video":
+        return {"mode": "in_person", "location": "Café, 3rd floor"}
+    return {"mode": "video", "video_link": f"https://meet.flipside.example/pair-{pair.pk}"}
+
+
+def _book(pair: Pair, start: dt.datetime, *, proposer, confirmer, index: int) -> Meeting:
+    """Propose one time and confirm it, as of three days before the start."""
+    minutes = pair.program.session_minutes
+    then = start - dt.timedelta(days=3)
+    meeting = services.meeting_propose(pair=pair, proposer=proposer, now=then,
+                                       slots_utc=[(start, start + dt.timedelta(minutes=minutes))],
+                                       **_place(pair, index))
+    return services.meeting_confirm(meeting=meeting, user=confirmer, slot_id=meeting.slots.get().pk, now=then)
+
+
+def _log(meeting: Meeting, *, rng: random.Random, topics: dict[str, list[Topic]], reflect: bool,
+         index: int) -> None:
+    pair = meeting.pair
+    after = meeting.ends_at + dt.timedelta(hours=2)
+    services.meeting_mark(meeting=meeting, user=pair.mentee.user, outcome=Meeting.Status.HELD, now=after)
+    due = after.date() + dt.timedelta(days=10)
+    services.session_log_save(
+        meeting=meeting, author=pair.mentor.user, now=after,
+        topics=rng.sample(topics["mentor"], min(2, len(topics["mentor"]))),
+        shared_summary=SUMMARIES[index % len(SUMMARIES)], summary_revision=0,
+        reflection=MENTOR_REFLECTION if reflect else None,
+        goal_note=rng.choice(GOAL_NOTES), goal_rating=rng.randint(2, 4),
+        action_items=[(ACTIONS[index % len(ACTIONS)], pair.mentor.user, due)])
+    services.session_log_save(
+        meeting=meeting, author=pair.mentee.user, now=after + dt.timedelta(hours=1),
+        topics=rng.sample(topics["mentee"], min(1, len(topics["mentee"]))),
+        goal_note=rng.choice(GOAL_NOTES), goal_rating=rng.randint(2, 5),
+        action_items=[(ACTIONS[(index + 2) % len(ACTIONS)], pair.mentee.user, due)])
+
+
+def _seed_pair(pair: Pair, *, number: int, is_demo: bool, now: dt.datetime, rng: random.Random,
+               topics: dict[str, list[Topic]], reflect: bool) -> None:
+    mentor, mentee = pair.mentor.user, pair.mentee.user
+    cadence = dt.timedelta(weeks=pair.program.cadence_weeks)
+    hour = _meeting_hour(pair)
+    held = 3 if is_demo else rng.randint(1, 4)
+    first = (pair.activated_at or now - dt.timedelta(weeks=8)) + dt.timedelta(days=5)
+    if is_demo:
+        # Aisha and Robert are on track: their last session was ten days ago.
+        first = max(first, now - (held - 1) * cadence - dt.timedelta(days=10))
+    first = _weekday(first.replace(hour=hour, minute=0, second=0, microsecond=0))
+    starts = [s for s in (_weekday(first + i * cadence) for i in range(held + 1))
+              if s < now - dt.timedelta(days=4)]
+    for index, start in enumerate(starts[:held]):
+        proposer, confirmer = (mentor, mentee) if index % 2 == 0 else (mentee, mentor)
+        meeting = _book(pair, start, proposer=proposer, confirmer=confirmer, index=index)
+        if is_demo and index == 1:
+            # Robert moved this one by a day, two days ahead.
+            _move(meeting, by=mentee, to=_weekday(start + dt.timedelta(days=1)),
+                  reason=RESCHEDULE_REASONS["mentee"], now=start - dt.timedelta(days=2))
+        _log(meeting, rng=rng, topics=topics, reflect=reflect, index=index + number)
+    # A few cancellations and reschedules by each role, for the dashboard's "by role" counts.
+    role = "mentee" if number % 4 in (0, 1) else "mentor"
+    if not is_demo and number % 2 == 1:
+        target = _weekday(first + held * cadence)
+        if target >= now - dt.timedelta(days=1):
+            target = _weekday((now + dt.timedelta(days=12)).replace(hour=hour, minute=0, second=0,
+                                                                   microsecond=0))
+        meeting = _book(pair, target, proposer=mentor, confirmer=mentee, index=number)
+        services.meeting_cancel(meeting=meeting, user=mentee if role == "mentee" else mentor,
+                                reason=CANCEL_REASONS[role], now=min(now, target - dt.timedelta(days=1)))
+    # Upcoming sessions: the demo pair always, most others too.
+    if not is_demo and number % 4 == 1:
+        return
+    upcoming = _weekday((now + dt.timedelta(days=3 + number % 5)).replace(
+        hour=hour, minute=0, second=0, microsecond=0))
+    if pair.program.ends_on is not None and upcoming.date() > pair.program.ends_on:
+        return
+    meeting = _book(pair, upcoming, proposer=mentor, confirmer=mentee, index=number)
+    if not is_demo and number % 2 == 0:
+        _move(meeting, by=mentor if role == "mentor" else mentee, reason=RESCHEDULE_REASONS[role],
+              to=_weekday(upcoming + dt.timedelta(days=1)), now=upcoming - dt.timedelta(days=2))
+
+
+def _move(meeting: Meeting, *, by, to: dt.datetime, reason: str, now: dt.datetime) -> None:
+    services.meeting_reschedule(meeting=meeting, user=by, reason=reason, starts_at=to,
+                                ends_at=to + (meeting.ends_at - meeting.starts_at), now=now)
+    meeting.refresh_from_db()
+
+
+@transaction.atomic
+def seed_meetings(people: dict, programs: dict, pairing: dict | None = None) -> dict:
+    """Create demo sessions in the running program. Returns {"meetings": how many were created}."""
+    running = programs.get("running")
+    if running is None or Meeting.objects.filter(pair__program=running).exists():
+        return {"meetings": 0}
+    rng = random.Random(20261125)  # noqa: S311 - demo data
+    now = timezone.now()
+    topics = {"mentor": [], "mentee": []}
+    for row in ProgramTopic.objects.filter(program=running).select_related("topic"):
+        topics["mentor" if row.direction == Direction.JUNIOR_TEACHES else "mentee"].append(row.topic)
+    pairs = list(Pair.objects.filter(program=running, status=Pair.Status.ACTIVE)
+                 .select_related("program", "mentor__user", "mentee__user").order_by("id"))
+    demo_mentor, demo_mentee = people.get("mentor"), people.get("mentee")
+    quiet = logging.getLogger("meetings.services")
+    level = quiet.level
+    quiet.setLevel(logging.WARNING)  # dozens of demo bookings are not worth a log line each
+    try:
+        _seed_all(pairs, demo_mentor=demo_mentor, demo_mentee=demo_mentee, now=now, rng=rng, topics=topics)
+    finally:
+        quiet.setLevel(level)
+    # Older action items were done long ago; the latest ones are still open.
+    ActionItem.objects.filter(pair__program=running, due_on__lt=now.date() - dt.timedelta(days=7)).update(
+        done_at=now - dt.timedelta(days=8))
+    # Demo history is not news: nobody gets e-mails about it.
+    MeetingNotice.objects.filter(meeting__pair__program=running, sent_at__isnull=True).update(sent_at=now)
+    return {"meetings": Meeting.objects.filter(pair__program=running).count()}
+
+
+def _seed_all(pairs: list[Pair], *, demo_mentor, demo_mentee, now: dt.datetime, rng: random.Random,
+              topics: dict[str, list[Topic]]) -> None:
+    for number, pair in enumerate(pairs):
+        is_demo = pair.mentor.user == demo_mentor and pair.mentee.user == demo_mentee
+        try:
+            with transaction.atomic():
+                _seed_pair(pair, number=number, is_demo=is_demo, now=now, rng=rng, topics=topics,
+                           reflect=pair.mentor.user == demo_mentor)
+        except ValidationError:
+            # A person in two pairs may clash with their other pair's times: skip, it is only a demo.
+            continue

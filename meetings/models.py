@@ -1,0 +1,326 @@
+"""Sessions of a pair: booking, calendar notices and the two-way session log.
+
+Times are stored in UTC. A meeting is *proposed* (one to three candidate slots, no time yet),
+then *confirmed* at one time, and afterwards *held* or a *no-show*; it can be *cancelled* at
+any point before. Who did what is kept in :class:`MeetingEvent` with the actor's role at the
+time, so the evaluation dashboard can count cancellations and reschedules by role.
+
+Private reflections are readable by their author only: they never appear in ``__str__``,
+admin, e-mails, logs or exports.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pairing.models import Enrollment, Pair
+from programs.models import Topic
+
+# The exclusion constraint added by migration 0002 on PostgreSQL (see meetings.services).
+NO_OVERLAP_CONSTRAINT = "meeting_attendance_no_overlap"
+
+
+class Role(models.TextChoices):
+    MENTOR = "mentor", _("Mentor")
+    MENTEE = "mentee", _("Mentee")
+
+
+class Meeting(models.Model):
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        VIDEO = "video", _("Video call")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        CONFIRMED = "confirmed", _("Confirmed")
+        HELD = "held", _("Held")
+        CANCELLED = "cancelled", _("Cancelled")
+        NO_SHOW = "no_show", _("No-show")
+
+    # Statuses in which both people's time is taken.
+    BOOKED = (Status.CONFIRMED, Status.HELD, Status.NO_SHOW)
+
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="meetings")
+    starts_at = models.DateTimeField(_("starts at"), null=True, blank=True, db_index=True)
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    mode = models.CharField(_("how you meet"), max_length=10, choices=Mode.choices, default=Mode.VIDEO)
+    location = models.CharField(_("place"), max_length=200, blank=True)
+    video_link = models.URLField(_("video link"), max_length=500, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED,
+                              db_index=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    cancel_reason = models.TextField(_("reason"), max_length=1000, blank=True)
+    ics_uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    ics_sequence = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="meeting_ends_after_start",
+                condition=Q(starts_at__isnull=True) | Q(ends_at__gt=models.F("starts_at"))),
+            models.CheckConstraint(
+                name="meeting_booked_has_time",
+                condition=Q(status__in=["proposed", "cancelled"]) | Q(starts_at__isnull=False)),
+        ]
+
+    def __str__(self) -> str:
+        when = f"{self.starts_at:%Y-%m-%d %H:%M} UTC" if self.starts_at else "time not set"
+        return f"Session {self.pk} of pair {self.pair_id} ({self.status}, {when})"
+
+    @property
+    def ics_uid_value(self) -> str:
+        return f"{self.ics_uid}@flipside"
+
+    @property
+    def minutes(self) -> int | None:
+        if self.starts_at and self.ends_at:
+            return int((self.ends_at - self.starts_at).total_seconds() // 60)
+        return None
+
+    @property
+    def is_proposed(self) -> bool:
+        return self.status == self.Status.PROPOSED
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == self.Status.CONFIRMED
+
+    def has_started(self, now=None) -> bool:
+        return bool(self.starts_at and self.starts_at <= (now or timezone.now()))
+
+    def is_upcoming(self, now=None) -> bool:
+        return self.status == self.Status.CONFIRMED and not self.has_started(now)
+
+    def can_be_logged(self, now=None) -> bool:
+        """Held sessions, and confirmed ones that have started (logging marks them held)."""
+        return self.status == self.Status.HELD or (
+            self.status == self.Status.CONFIRMED and self.has_started(now))
+
+    def needs_outcome(self, now=None) -> bool:
+        return self.status == self.Status.CONFIRMED and self.has_started(now)
+
+
+class ProposedSlot(models.Model):
+    """One of up to three candidate times offered in a proposal."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="slots")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(name="slot_ends_after_start",
+                                   condition=Q(ends_at__gt=models.F("starts_at"))),
+            models.UniqueConstraint(fields=["meeting", "starts_at"], name="slot_once_per_meeting"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Slot {self.starts_at:%Y-%m-%d %H:%M} UTC for session {self.meeting_id}"
+
+
+class MeetingEvent(models.Model):
+    """Who did what to a meeting, with their role at the time (the dashboard counts these)."""
+
+    class Kind(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed times")
+        CONFIRMED = "confirmed", _("Confirmed a proposed time")
+        BOOKED = "booked", _("Booked directly")
+        DECLINED = "declined", _("Closed a proposal without a time")
+        RESCHEDULED = "rescheduled", _("Rescheduled")
+        UPDATED = "updated", _("Changed the place or link")
+        CANCELLED = "cancelled", _("Cancelled")
+        HELD = "held", _("Marked as held")
+        NO_SHOW = "no_show", _("Marked as no-show")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    actor_role = models.CharField(max_length=6, choices=Role.choices)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    reason = models.TextField(blank=True, max_length=1000)
+    old_starts_at = models.DateTimeField(null=True, blank=True)
+    new_starts_at = models.DateTimeField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["kind", "actor_role"], name="meeting_event_kind_role")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} by {self.actor_role} on session {self.meeting_id}"
+
+
+class MeetingAttendance(models.Model):
+    """One row per attendee; on PostgreSQL an exclusion constraint forbids overlapping active rows.
+
+    ``active`` is true while the meeting is booked (confirmed, held or no-show).
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="attendance_once_per_meeting"),
+            models.CheckConstraint(name="attendance_ends_after_start",
+                                   condition=Q(ends_at__gt=models.F("starts_at"))),
+        ]
+        indexes = [models.Index(fields=["user", "starts_at"], name="attendance_user_start")]
+
+    def __str__(self) -> str:
+        return f"User {self.user_id} at session {self.meeting_id}"
+
+
+class SessionLog(models.Model):
+    """What a held session covered, written by either side (both add to the same log)."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="log")
+    topics_by_mentor = models.ManyToManyField(Topic, blank=True, related_name="+",
+                                              verbose_name=_("what the mentor taught"))
+    topics_by_mentee = models.ManyToManyField(Topic, blank=True, related_name="+",
+                                              verbose_name=_("what the mentee taught"))
+    shared_summary = models.TextField(_("shared summary"), max_length=5000, blank=True)
+    # Rises on every summary edit so two people editing at once do not overwrite each other.
+    summary_revision = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Log of session {self.meeting_id}"
+
+
+class PrivateReflection(models.Model):
+    """A note only its author can ever read."""
+
+    log = models.ForeignKey(SessionLog, on_delete=models.CASCADE, related_name="reflections")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(_("private reflection"), max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["log", "author"], name="reflection_once_per_author")]
+
+    def __str__(self) -> str:
+        # Never the text: this string can end up in admin, logs and error reports.
+        return f"Private reflection by user {self.author_id} on log {self.log_id}"
+
+
+class ActionItem(models.Model):
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="action_items")
+    log = models.ForeignKey(SessionLog, null=True, blank=True, on_delete=models.SET_NULL,
+                            related_name="action_items")
+    text = models.CharField(_("action"), max_length=300)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                              verbose_name=_("who"))
+    due_on = models.DateField(_("due by"), null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["done_at", "due_on", "id"]
+
+    def __str__(self) -> str:
+        return f"Action item {self.pk} of pair {self.pair_id}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+
+class GoalProgress(models.Model):
+    """One person's note on their personal goals after a session (shared with the partner)."""
+
+    log = models.ForeignKey(SessionLog, on_delete=models.CASCADE, related_name="goal_progress")
+    author = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="+")
+    note = models.TextField(_("progress on my goals"), max_length=2000, blank=True)
+    rating = models.PositiveSmallIntegerField(
+        _("how far along (1–5)"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)])
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["log", "author"], name="goal_progress_once_per_author"),
+            models.CheckConstraint(name="goal_progress_rating_1_5",
+                                   condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5)),
+        ]
+
+    def __str__(self) -> str:
+        return f"Goal progress of enrolment {self.author_id} on log {self.log_id}"
+
+
+class MeetingNotice(models.Model):
+    """Outbox: one e-mail to one person about one change. Claimed (sent_at) before sending."""
+
+    class Kind(models.TextChoices):
+        PROPOSED = "proposed", _("Times proposed")
+        DECLINED = "declined", _("Proposal closed")
+        REQUEST = "request", _("Calendar invitation")
+        CANCEL = "cancel", _("Calendar cancellation")
+
+    class Change(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        DECLINED = "declined", _("Declined")
+        CONFIRMED = "confirmed", _("Confirmed")
+        BOOKED = "booked", _("Booked")
+        RESCHEDULED = "rescheduled", _("Rescheduled")
+        UPDATED = "updated", _("Place or link changed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="notices")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sequence = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    change = models.CharField(max_length=12, choices=Change.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "recipient", "sequence", "kind"], name="notice_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.sequence} for session {self.meeting_id} to user {self.recipient_id}"
+
+    @property
+    def method(self) -> str | None:
+        """The iCalendar METHOD of the attachment, or None for plain e-mails."""
+        return {self.Kind.REQUEST: "REQUEST", self.Kind.CANCEL: "CANCEL"}.get(self.kind)
+
+
+class CalendarFeed(models.Model):
+    """The version of a person's private calendar-feed link; bumping it revokes old links."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="calendar_feed")
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Calendar feed v{self.version} of user {self.user_id}"

@@ -1,0 +1,376 @@
+"""Pages of a pair's sessions. Only the pair's two people ever reach them; everyone else gets 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from meetings import selectors, services
+from meetings.forms import (
+    BookForm,
+    CancelForm,
+    ConfirmForm,
+    DeclineForm,
+    OutcomeForm,
+    PlaceForm,
+    ProposeForm,
+    RescheduleForm,
+    SessionLogForm,
+    apply_service_errors,
+)
+from meetings.ics import feed_ics
+from meetings.models import Meeting, SessionLog
+from meetings.selectors import get_action_item_for_user, get_meeting_for_user, get_pair_for_user
+from pairing.models import Pair
+from programs.models import Direction, ProgramTopic, Topic
+
+
+def _pair_url(pair_id: int) -> str:
+    return reverse("meetings:pair", args=[pair_id])
+
+
+def _posted(request: HttpRequest):
+    """Bind forms on POST even when nothing was ticked (an empty POST is falsy)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _inactive(request: HttpRequest, pair: Pair) -> HttpResponse | None:
+    """Ended pairs keep their page but book nothing new."""
+    if pair.status == Pair.Status.ACTIVE:
+        return None
+    messages.info(request, _("This pair has ended, so no new sessions can be booked."))
+    return redirect(_pair_url(pair.pk))
+
+
+def _not_changeable(request: HttpRequest, meeting: Meeting, *, active: bool = True) -> HttpResponse | None:
+    """Reschedule and cancel only make sense for a confirmed session that has not started (and
+    only an active pair moves sessions; an ended one may still cancel what is left)."""
+    if meeting.is_upcoming() and (not active or meeting.pair.status == Pair.Status.ACTIVE):
+        return None
+    messages.info(request, _("Only a confirmed session that has not started can be moved or cancelled."))
+    return redirect("meetings:meeting", meeting.pk)
+
+
+@login_required
+@require_GET
+def sessions(request: HttpRequest) -> HttpResponse:
+    """My sessions across pairs, and my private calendar link."""
+    context = selectors.sessions_page(request.user)
+    context["feed_url"] = request.build_absolute_uri(context["feed_url_path"])
+    return render(request, "meetings/sessions.html", context)
+
+
+@login_required
+@require_GET
+def pair_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
+    pair = get_pair_for_user(request.user, pair_id)
+    return render(request, "meetings/pair.html", selectors.pair_page(pair, request.user))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def propose(request: HttpRequest, pair_id: int) -> HttpResponse:
+    pair = get_pair_for_user(request.user, pair_id)
+    if response := _inactive(request, pair):
+        return response
+    partner = services.partner_of(pair, request.user)
+    suggestions = selectors.suggested_times(pair, request.user)
+    form = ProposeForm(_posted(request), user=request.user, pair=pair, partner=partner,
+                       suggestions=suggestions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_propose(pair=pair, proposer=request.user, slots_utc=form.slots, **form.place())
+        except ValidationError as error:
+            apply_service_errors(form, error, form.service_aliases())
+        else:
+            messages.success(request, _("Your times are on their way: %(name)s picks one.") % {
+                "name": partner.first_name})
+            return redirect(_pair_url(pair.pk))
+    return render(request, "meetings/propose.html", {
+        "form": form, "pair": pair, "partner": partner, "has_suggestions": bool(suggestions),
+        "availability_missing": selectors.availability_of(request.user) is None,
+        "partner_availability_missing": selectors.availability_of(partner) is None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def book(request: HttpRequest, pair_id: int) -> HttpResponse:
+    pair = get_pair_for_user(request.user, pair_id)
+    if response := _inactive(request, pair):
+        return response
+    partner = services.partner_of(pair, request.user)
+    openings = selectors.suggested_times(pair, request.user, both=False)
+    form = BookForm(_posted(request), user=request.user, pair=pair, partner=partner, openings=openings)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_book(pair=pair, booker=request.user, starts_at=form.starts_at,
+                                  ends_at=form.ends_at, **form.place())
+        except ValidationError as error:
+            apply_service_errors(form, error, {"starts_at": form.time_field})
+        else:
+            messages.success(request, _("Booked. You and %(name)s both get a calendar invitation.") % {
+                "name": partner.first_name})
+            return redirect(_pair_url(pair.pk))
+    return render(request, "meetings/book.html", {
+        "form": form, "pair": pair, "partner": partner, "openings": openings,
+        "partner_availability": selectors.availability_of(partner)})
+
+
+@login_required
+@require_GET
+def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request.user, meeting_id)
+    return render(request, "meetings/meeting.html", {
+        "meeting": meeting, "pair": meeting.pair, "partner": services.partner_of(meeting.pair, request.user),
+        "events": meeting.events.select_related("actor"), "slots": meeting.slots.all(),
+        "now": timezone.now(), "is_active": meeting.pair.status == Pair.Status.ACTIVE})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request.user, meeting_id)
+    partner = services.partner_of(meeting.pair, request.user)
+    if meeting.status != Meeting.Status.PROPOSED or meeting.proposed_by_id == request.user.pk:
+        return redirect("meetings:meeting", meeting.pk)
+    form = ConfirmForm(_posted(request), meeting=meeting, user=request.user, partner=partner)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_confirm(meeting=meeting, user=request.user, slot_id=form.cleaned_data["slot"].pk)
+        except ValidationError as error:
+            apply_service_errors(form, error, {"starts_at": "slot"})
+        else:
+            messages.success(request, _("Confirmed. You and %(name)s both get a calendar invitation.") % {
+                "name": partner.first_name})
+            return redirect(_pair_url(meeting.pair_id))
+    return render(request, "meetings/confirm.html", {"form": form, "meeting": meeting, "partner": partner,
+                                                     "pair": meeting.pair})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decline(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request.user, meeting_id)
+    partner = services.partner_of(meeting.pair, request.user)
+    if meeting.status != Meeting.Status.PROPOSED:
+        return redirect("meetings:meeting", meeting.pk)
+    form = DeclineForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_decline(meeting=meeting, user=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Done. %(name)s has been told.") % {"name": partner.first_name})
+            return redirect(_pair_url(meeting.pair_id))
+    return render(request, "meetings/decline.html", {
+        "form": form, "meeting": meeting, "partner": partner, "pair": meeting.pair,
+        "own": meeting.proposed_by_id == request.user.pk})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reschedule(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request.user, meeting_id)
+    if response := _not_changeable(request, meeting):
+        return response
+    partner = services.partner_of(meeting.pair, request.user)
+    form = RescheduleForm(_posted(request), user=request.user, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_reschedule(meeting=meeting, user=request.user, starts_at=form.starts_at,
+                                        ends_at=form.ends_at, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            apply_service_errors(form, error, {"starts_at": "time"})
+        else:
+            messages.success(request, _("Moved. You and %(name)s both get an updated invitation.") % {
+                "name": partner.first_name})
+            return redirect(_pair_url(meeting.pair_id))
+    return render(request, "meetings/reschedule.html", {
+        "form": form, "meeting": meeting, "partner": partner, "pair": meeting.pair,
+        "cutoff_hours": meeting.pair.program.reschedule_cutoff_hours})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def place(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request.user, meeting_id)
+    if not (meeting.is_proposed or meeting.is_upcoming()) or meeting.pair.status != Pair.Status.ACTIVE:
+        messages.info(request, _("Only a proposed or upcoming session can be changed."))
+        return redirect("meetings:meeting", meeting.pk)
+    form = PlaceForm(_posted(request), meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_update_place(meeting=meeting, user=request.user, **form.place())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved. For a booked session you both get an updated invitation."))
+            return redirect("meetings:meeting", meeting.pk)
+    return render(request, "meetings/place.html", {
+        "form": form, "meeting": meeting, "pair": meeting.pair,
+        "partner": services.partner_of(meeting.pair, request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request.user, meeting_id)
+    if response := _not_changeable(request, meeting, active=False):
+        return response
+    partner = services.partner_of(meeting.pair, request.user)
+    form = CancelForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_cancel(meeting=meeting, user=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Cancelled. %(name)s has been told and both calendars are updated.")
+                             % {"name": partner.first_name})
+            return redirect(_pair_url(meeting.pair_id))
+    return render(request, "meetings/cancel.html", {"form": form, "meeting": meeting, "partner": partner,
+                                                    "pair": meeting.pair})
+
+
+@login_required
+@require_POST
+def outcome(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request.user, meeting_id)
+    form = OutcomeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose held or no-show."))
+        return redirect(_pair_url(meeting.pair_id))
+    try:
+        services.meeting_mark(meeting=meeting, user=request.user, outcome=form.cleaned_data["outcome"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_pair_url(meeting.pair_id))
+    if form.cleaned_data["outcome"] == Meeting.Status.HELD:
+        messages.success(request, _("Marked as held. Add what you covered while it is fresh."))
+        return redirect("meetings:log", meeting.pk)
+    messages.success(request, _("Marked as a no-show."))
+    return redirect(_pair_url(meeting.pair_id))
+
+
+def _log_form_kwargs(meeting: Meeting, user, partner, side: str, session_log) -> dict[str, object]:
+    """The author's choices: the program's topics in their own teaching direction."""
+    direction = Direction.JUNIOR_TEACHES if side == "mentor" else Direction.SENIOR_TEACHES
+    chosen = _my_topics(session_log, side)
+    in_program = ProgramTopic.objects.filter(program=meeting.pair.program, direction=direction)
+    topics = (Topic.objects.filter(Q(pk__in=in_program.values("topic_id")) | Q(pk__in=[t.pk for t in chosen]))
+              if in_program.exists() else Topic.objects.all())
+    return {"topics": topics, "people": [user, partner],
+            "topics_label": _("What you taught %(name)s") % {"name": partner.first_name}}
+
+
+def _my_topics(session_log, side: str) -> list:
+    if session_log is None:
+        return []
+    return list((session_log.topics_by_mentor if side == "mentor" else session_log.topics_by_mentee).all())
+
+
+def _log_initial(session_log, reflection, user, partner, side: str) -> dict[str, object]:
+    mine = next((g for g in session_log.goal_progress.all() if g.author.user_id == user.pk), None) \
+        if session_log else None
+    return {
+        "topics": _my_topics(session_log, side),
+        "shared_summary": session_log.shared_summary if session_log else "",
+        "summary_revision": session_log.summary_revision if session_log else 0,
+        "reflection": reflection.text if reflection else "",
+        "goal_note": mine.note if mine else "", "goal_rating": mine.rating if mine else None,
+        "action_0_owner": str(user.pk), "action_1_owner": str(partner.pk),
+    }
+
+
+def _save_log(request: HttpRequest, form: SessionLogForm, meeting: Meeting, form_kwargs: dict):
+    """Save the author's part; on a clash over the shared summary, show the partner's version in
+    the box and keep the author's text beside it. Returns (form, their unsaved summary or None, ok)."""
+    try:
+        services.session_log_save(
+            meeting=meeting, author=request.user, topics=list(form.cleaned_data["topics"]),
+            shared_summary=form.cleaned_data["shared_summary"],
+            summary_revision=form.cleaned_data["summary_revision"],
+            reflection=form.cleaned_data["reflection"], goal_note=form.cleaned_data["goal_note"],
+            goal_rating=form.cleaned_data["goal_rating"], action_items=form.action_items())
+    except ValidationError as error:
+        unsaved = None
+        current = SessionLog.objects.filter(meeting=meeting).first()
+        if "shared_summary" in getattr(error, "error_dict", {}) and current is not None:
+            unsaved = form.cleaned_data["shared_summary"]
+            data = request.POST.copy()
+            data["shared_summary"] = current.shared_summary
+            data["summary_revision"] = current.summary_revision
+            aliases = form.service_aliases()
+            form = SessionLogForm(data, **form_kwargs)
+            form.is_valid()
+        else:
+            aliases = form.service_aliases()
+        apply_service_errors(form, error, aliases)
+        return form, unsaved, False
+    return form, None, True
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def log_session(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request.user, meeting_id)
+    if not meeting.can_be_logged():
+        messages.info(request, _("A session can be logged once it has started."))
+        return redirect(_pair_url(meeting.pair_id))
+    user, side = request.user, services.side_of(meeting.pair, request.user)
+    partner = services.partner_of(meeting.pair, user)
+    context = selectors.log_page(meeting, user)
+    form_kwargs = _log_form_kwargs(meeting, user, partner, side, context["log"])
+    initial = _log_initial(context["log"], context["my_reflection"], user, partner, side)
+    form, unsaved = SessionLogForm(_posted(request), initial=initial, **form_kwargs), None
+    if request.method == "POST" and form.is_valid():
+        form, unsaved, saved = _save_log(request, form, meeting, form_kwargs)
+        if saved:
+            messages.success(request, _("Saved. %(name)s sees the shared parts; your reflection stays "
+                                        "private.") % {"name": partner.first_name})
+            return redirect("meetings:log", meeting.pk)
+    return render(request, "meetings/log.html", {
+        **context, "form": form, "meeting": meeting, "pair": meeting.pair, "partner": partner, "side": side,
+        "your_summary": unsaved})
+
+
+@login_required
+@require_POST
+def action_item_done(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = get_action_item_for_user(request.user, item_id)
+    done = request.POST.get("done") == "1"
+    services.action_item_set_done(item=item, user=request.user, done=done)
+    messages.success(request, _("Marked as done.") if done else _("Opened again."))
+    return redirect(_pair_url(item.pair_id) + "#actions")
+
+
+@login_required
+@require_POST
+def calendar_revoke(request: HttpRequest) -> HttpResponse:
+    services.calendar_feed_revoke(user=request.user)
+    messages.success(request, _("Your old calendar link no longer works. Subscribe with the new one below."))
+    return redirect(reverse("meetings:sessions") + "#calendar")
+
+
+@never_cache
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The private feed: anyone with the link can read it, until its owner revokes it."""
+    user = selectors.feed_user(token)
+    if user is None:
+        raise Http404
+    body = feed_ics(selectors.feed_meetings(user), name=_("Flipside mentoring"))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="flipside.ics"'
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -1,0 +1,32 @@
+"""Small presentation helpers for pairing templates."""
+
+from __future__ import annotations
+
+from django import template
+
+register = template.Library()
+
+_OK = {"approved", "active", "accepted", "done", "completed"}
+_WARN = {"waitlisted", "pending", "queued", "running"}
+_BAD = {"declined", "withdrawn", "ended_early", "failed"}
+_BRAND = {"applied", "proposed"}
+
+
+@register.filter
+def status_badge(value: str) -> str:
+    """The badge class for a status value: ok, warn, bad or brand."""
+    if value in _OK:
+        return "badge badge-ok"
+    if value in _WARN:
+        return "badge badge-warn"
+    if value in _BAD:
+        return "badge badge-bad"
+    if value in _BRAND:
+        return "badge badge-brand"
+    return "badge"
+
+
+@register.filter
+def get_item(mapping: dict, key):
+    """``mapping[key]`` in a template (None when missing)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

@@ -1,0 +1,222 @@
+"""The outbox of every e-mail the periodic jobs send, and the answers to surveys.
+
+Each outbox row is the idempotency key of one e-mail: its unique constraint means a second tick
+(a second beat, a redelivered task, a restarted worker) inserts nothing new, and a row is
+*claimed* (``claimed_at`` + ``claim_id``) before its e-mail goes out and stamped ``sent_at`` right
+after. A row that is no longer valid when its turn comes (a cancelled or moved session, a
+withdrawn participant, an answered survey) is stamped ``skipped_at`` with a reason and never sent.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from meetings.models import Meeting
+from pairing.models import Enrollment, Pair
+from programs.models import Program, SurveyQuestion
+
+# A row is waiting to be sent: neither sent nor skipped.
+PENDING = Q(sent_at__isnull=True, skipped_at__isnull=True)
+
+
+class OutboxRow(models.Model):
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    claim_id = models.UUIDField(null=True, blank=True, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    skipped_at = models.DateTimeField(null=True, blank=True, editable=False)
+    skipped_reason = models.CharField(max_length=40, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_sent(self) -> bool:
+        return self.sent_at is not None
+
+
+class MeetingReminder(OutboxRow):
+    """One reminder e-mail to one person, ``lead_hours`` before the start it was computed for.
+
+    ``starts_at`` is part of the key: moving a session leaves the old rows behind (skipped when
+    their turn comes) and the new start gets fresh ones.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reminders")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    lead_hours = models.PositiveSmallIntegerField()
+    starts_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "recipient", "lead_hours", "starts_at"], name="meeting_reminder_once"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["id"], condition=PENDING, name="meeting_reminder_pending"),
+            models.Index(fields=["starts_at"], name="meeting_reminder_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lead_hours} h reminder of session {self.meeting_id} to user {self.recipient_id}"
+
+
+class SurveyInvitation(OutboxRow):
+    """An invitation to one survey, for one person; its reminder is claimed with its own columns.
+
+    The e-mails carry a random single-use token; only its SHA-256 is stored (``token_hash`` for the
+    invitation, ``reminder_token_hash`` for the reminder, so the first e-mail's link keeps working).
+    """
+
+    class Kind(models.TextChoices):
+        AFTER_SESSION = "after_session", _("After a session")
+        MID_PROGRAM = "mid_program", _("Mid-program")
+        END_PROGRAM = "end_program", _("End of program")
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="survey_invitations")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="survey_invitations"
+    )
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="survey_invitations")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.CASCADE, related_name="survey_invitations"
+    )
+    # After the pair's first held session the survey adds the pairing-fit question(s).
+    first_session = models.BooleanField(default=False)
+    token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    reminder_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    remind_at = models.DateTimeField(null=True, blank=True)
+    reminder_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminder_claim_id = models.UUIDField(null=True, blank=True, editable=False)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "recipient", "meeting"],
+                condition=Q(meeting__isnull=False),
+                name="survey_invitation_once_per_meeting",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "recipient", "program"],
+                condition=Q(kind__in=["mid_program", "end_program"]),
+                name="survey_invitation_once_per_program",
+            ),
+            models.CheckConstraint(
+                name="survey_invitation_session_has_meeting",
+                condition=~Q(kind="after_session") | Q(meeting__isnull=False),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["id"], condition=PENDING, name="survey_invitation_pending"),
+            models.Index(
+                fields=["remind_at"],
+                name="survey_invitation_remind",
+                condition=Q(sent_at__isnull=False, answered_at__isnull=True, reminder_sent_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} survey for user {self.recipient_id} in program {self.program_id}"
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at is not None and (now or timezone.now()) >= self.expires_at
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+    def state(self, now=None) -> str:
+        """ "answered", "expired" or "open" (for a sent invitation)."""
+        if self.is_answered:
+            return "answered"
+        return "expired" if self.is_expired(now) else "open"
+
+
+class SurveyResponse(models.Model):
+    """The one set of answers to one invitation (a second submit finds this row and stores nothing)."""
+
+    invitation = models.OneToOneField(SurveyInvitation, on_delete=models.CASCADE, related_name="response")
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="survey_responses")
+    kind = models.CharField(max_length=16, choices=SurveyInvitation.Kind.choices)
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Response to survey invitation {self.invitation_id}"
+
+
+class SurveyAnswer(models.Model):
+    """One answer. The question's text and kind are copied so a later edit of the program's
+    questions does not change what was answered."""
+
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(SurveyQuestion, null=True, on_delete=models.SET_NULL, related_name="answers")
+    question_text = models.CharField(max_length=300)
+    kind = models.CharField(max_length=16, choices=SurveyQuestion.Kind.choices)
+    number = models.SmallIntegerField(null=True, blank=True)
+    text = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="survey_answer_once"),
+        ]
+
+    def __str__(self) -> str:
+        # Never the text: free-text answers may be personal.
+        return f"Answer to question {self.question_id} in response {self.response_id}"
+
+
+class Nudge(OutboxRow):
+    """A friendly nudge to one member of a quiet pair, or an escalation to one program lead.
+
+    ``period`` is the day the silence started (the last session, or the pair's start), so there is
+    one nudge and one escalation per silence; a new session starts a new period.
+    """
+
+    class Kind(models.TextChoices):
+        NUDGE = "nudge", _("Nudge")
+        ESCALATION = "escalation", _("Escalation to the program lead")
+
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="nudges")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    period = models.DateField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["pair", "recipient", "kind", "period"], name="nudge_once"),
+        ]
+        indexes = [models.Index(fields=["id"], condition=PENDING, name="nudge_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for pair {self.pair_id} to user {self.recipient_id} ({self.period})"
+
+
+class LeadDigest(OutboxRow):
+    """The weekly figures e-mail to one program lead, once per ISO week (e.g. "2026-W14")."""
+
+    lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    iso_week = models.CharField(max_length=8)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["lead", "iso_week"], name="lead_digest_once")]
+        indexes = [models.Index(fields=["id"], condition=PENDING, name="lead_digest_pending")]
+
+    def __str__(self) -> str:
+        return f"Digest {self.iso_week} to user {self.lead_id}"

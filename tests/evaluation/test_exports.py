@@ -1,0 +1,56 @@
+"""CSV exports: neutralised formula cells, a filename with the program and the date, an audit row."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from accounts.models import AuditEvent
+from evaluation.exports import csv_safe
+from tests.evaluation import builders as b
+from tests.evaluation.helpers import get_csv
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(("cell", "written"), [
+    ("=HYPERLINK(\"http://evil\")", "'=HYPERLINK(\"http://evil\")"),
+    ("+1+1", "'+1+1"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\t=1", "'\t=1"), ("\r=1", "'\r=1"),
+    ("Engineering", "Engineering"), ("4.2", "4.2"), ("", ""), (None, ""), (12, "12"),
+])
+def test_cells_that_start_a_formula_are_neutralised(cell, written):
+    assert csv_safe(cell) == written
+
+
+@given(st.text())
+def test_no_neutralised_cell_starts_a_formula(text):
+    assert not csv_safe(text).startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+def test_a_department_name_that_looks_like_a_formula_is_written_as_text(client, lead, frozen):
+    program, _q = b.program(k=3, leads=[lead])
+    for i in range(3):
+        b.person(program, "mentor", department="=cmd|'/C calc'!A0", name=f"M{i}")
+    for i in range(3):
+        b.person(program, "mentee", department="Sales", name=f"S{i}")
+    client.force_login(lead)
+    rows = get_csv(client, program, "departments")
+    assert ["'=cmd|'/C calc'!A0", "3"] == rows[1][:2]
+
+
+def test_the_file_is_named_after_the_program_the_table_and_the_day(client, lead, six_pairs):
+    client.force_login(lead)
+    from django.urls import reverse
+
+    response = client.get(reverse("evaluation:export", args=[six_pairs.program.pk, "weekly"]))
+    assert response["Content-Disposition"] == 'attachment; filename="spring-pilot-weekly-2026-03-02.csv"'
+
+
+def test_an_export_is_audited_with_its_filters(client, lead, six_pairs):
+    client.force_login(lead)
+    get_csv(client, six_pairs.program, "funnel", department="Marketing")
+    audit = AuditEvent.objects.get(kind=AuditEvent.Kind.EXPORT)
+    assert audit.actor == lead
+    assert audit.data == {"program": six_pairs.program.pk, "table": "funnel", "department": "Marketing"}
