@@ -7,13 +7,14 @@ PROD_ENV := DEBUG=false SECRET_KEY=lint-only-$$(printf 'x%.0s' {1..60}) ALLOWED_
 	DATABASE_URL=postgres://flipside@localhost/flipside REDIS_URL=redis://localhost:6379/0 \
 	EMAIL_URL=smtp://localhost:25
 
-.PHONY: run test lint bench venv system-deps migrate demo clean help
+.PHONY: run test lint bench screenshots venv system-deps migrate demo clean help
 
 help:
 	@echo "make run    - set up, seed the demo and serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   - the whole suite against throwaway PostgreSQL + Redis and headless Chromium"
 	@echo "make lint   - ruff, bandit, check --deploy"
 	@echo "make bench  - every benchmark in benchmarks/ (one JSON line each)"
+	@echo "make screenshots - refresh docs/screenshots/ from the browser journeys"
 
 venv:
 	@scripts/bootstrap.sh requirements/dev.txt
@@ -44,6 +45,9 @@ lint: venv
 
 bench: venv system-deps
 	@scripts/with-services.sh scripts/run-benchmarks.sh
+
+screenshots: venv system-deps
+	@FLIPSIDE_SCREENSHOTS=docs/screenshots scripts/with-services.sh .venv/bin/python -m pytest tests/e2e/test_journeys.py -q
 
 clean:
 	rm -rf var .venv

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Start or stop throwaway PostgreSQL and Redis servers on free loopback ports for the test suite.
 #   scripts/test-services.sh start   -> prints "export DATABASE_URL=... REDIS_URL=..." lines, also
-#                                       written to var/test-services/env
+#                                       written to $TEST_SERVICES_STATE/env
 #   scripts/test-services.sh stop
-# Data lives in a temporary folder with fsync off: fast, and gone after `stop`.
+# Data lives in a temporary folder with fsync off: fast, and gone after `stop`. Each state folder
+# (TEST_SERVICES_STATE, default var/test-services) has its own servers, so `make test` and
+# `make bench` running side by side never stop each other's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-state=var/test-services
+state=${TEST_SERVICES_STATE:-var/test-services}
 mkdir -p "$state"
 
 pg_bin() {

@@ -2,8 +2,9 @@
 # Run a command with throwaway PostgreSQL and Redis servers, stopped afterwards whatever happens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export TEST_SERVICES_STATE=var/test-services-run-$$
 scripts/test-services.sh start >/dev/null
-trap 'scripts/test-services.sh stop' EXIT INT TERM
+trap 'scripts/test-services.sh stop; rmdir "$TEST_SERVICES_STATE" 2>/dev/null || true' EXIT INT TERM
 # shellcheck disable=SC1091
-. var/test-services/env
+. "$TEST_SERVICES_STATE/env"
 "$@"
