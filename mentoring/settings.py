@@ -301,7 +301,8 @@ if REDIS_URL:
         "socket_connect_timeout": 1,
         "socket_timeout": env.int("BROKER_SOCKET_TIMEOUT", 1, minimum=1),
     }
-    CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0,
+    # One attempt: whatever is not enqueued now is picked up by the next periodic tick.
+    CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0, "interval_start": 0,
                                         "interval_step": 0.2, "interval_max": 0.5}
 else:
     _queue = VAR_DIR / "celery" / "queue"

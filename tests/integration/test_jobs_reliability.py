@@ -248,3 +248,56 @@ def test_a_rolled_back_transaction_enqueues_nothing(transactional_db, queue):
     with transaction.atomic():
         enqueue_on_commit(tasks.tick_meeting_reminders)
     assert queue.llen(QUEUE) == before + 1
+
+
+@contextmanager
+def _silent_server():
+    """A 'Redis' that accepts connections and never answers: the worst kind of outage."""
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield server.getsockname()[1]
+    finally:
+        stop.set()
+        thread.join(2)
+        for conn in held:
+            conn.close()
+        server.close()
+
+
+def test_with_redis_hanging_booking_still_returns_within_two_seconds(transactional_db):
+    program = builders.running_program(leads=[UserFactory()])
+    pair = builders.active_pair(program)
+    starts = timezone.now() + dt.timedelta(days=2)
+    with _silent_server() as port, _broker(f"redis://127.0.0.1:{port}/0"):
+        began = time.monotonic()
+        meeting = meeting_services.meeting_propose(
+            pair=pair, proposer=pair.mentor.user, slots_utc=[(starts, starts + dt.timedelta(minutes=45))],
+            mode=Meeting.Mode.VIDEO, video_link="https://meet.example.com/abc-defg")
+        proposing = time.monotonic() - began
+        began = time.monotonic()
+        meeting_services.meeting_confirm(meeting=meeting, user=pair.mentee.user,
+                                         slot_id=meeting.slots.get().pk)
+        confirming = time.monotonic() - began
+    # Each is one web request: neither may hang on the broker.
+    assert proposing < 2, f"proposing took {proposing:.2f} s with a Redis that never answers"
+    assert confirming < 2, f"confirming took {confirming:.2f} s with a Redis that never answers"
+    assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.CONFIRMED
+    # Nothing was published; the notices wait in the outbox for the next tick.
+    assert meeting.notices.filter(sent_at__isnull=True).exists()
