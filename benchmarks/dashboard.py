@@ -112,8 +112,10 @@ def seed_program(*, name: str, pairs: int, sessions_per_pair: int, answers: int,
         name=name, cohort="Benchmark", status=Program.Status.RUNNING, cadence_weeks=1, min_sessions=12,
         starts_on=today - dt.timedelta(weeks=WEEKS), ends_on=today + dt.timedelta(weeks=6), anonymity_k=5)
     program.leads.add(lead)
-    agreement = AgreementVersion.objects.create(program=program, version=1, text="Agreement", published_at=now)
-    _bulk(ProgramTopic, [ProgramTopic(program=program, topic=t, direction=d) for d, ts in topics.items() for t in ts])
+    agreement = AgreementVersion.objects.create(program=program, version=1, text="Agreement",
+                                                published_at=now)
+    _bulk(ProgramTopic, [ProgramTopic(program=program, topic=t, direction=d)
+                         for d, ts in topics.items() for t in ts])
     _bulk(Goal, [
         Goal(program=program, order=1, title="Pairs keep meeting", kind=Goal.Kind.SESSIONS_REACHED,
              sessions=6, target=80),
@@ -122,7 +124,8 @@ def seed_program(*, name: str, pairs: int, sessions_per_pair: int, answers: int,
              direction="junior_teaches", target=1),
         Goal(program=program, order=4, title="Juniors learn the business", kind=Goal.Kind.SKILL_GAIN,
              direction="senior_teaches", target="0.5"),
-        Goal(program=program, order=5, title="People answer surveys", kind=Goal.Kind.RESPONSE_RATE, target=60),
+        Goal(program=program, order=5, title="People answer surveys", kind=Goal.Kind.RESPONSE_RATE,
+             target=60),
         Goal(program=program, order=6, title="People recommend it", kind=Goal.Kind.RECOMMENDATION, target=8),
         Goal(program=program, order=7, title="A culture of learning both ways", kind=Goal.Kind.QUALITATIVE),
     ])
@@ -143,13 +146,15 @@ def seed_program(*, name: str, pairs: int, sessions_per_pair: int, answers: int,
         junior = i % 2 == 0
         people.append(User(email=f"{slug}-{i}@bench.example", full_name=f"Person {i} {slug}",
                            department=DEPARTMENTS[rng.randrange(len(DEPARTMENTS))],
-                           level=rng.randint(1, 4) if junior else rng.randint(7, 13), time_zone="Europe/London"))
+                           level=rng.randint(1, 4) if junior else rng.randint(7, 13),
+                           time_zone="Europe/London"))
     people = _bulk(User, people)
     applied = now - dt.timedelta(weeks=WEEKS + 4)
     enrollments = []
     for i, user in enumerate(people):
         role = "mentor" if i % 2 == 0 else "mentee"
-        status = "approved" if i < 2 * pairs else rng.choice(["declined", "waitlisted", "withdrawn", "applied"])
+        status = "approved" if i < 2 * pairs else rng.choice(
+            ["declined", "waitlisted", "withdrawn", "applied"])
         enrollments.append(Enrollment(
             program=program, user=user, role=role, status=status, agreement_version=agreement,
             agreement_accepted_at=applied, learn_goals="Learn", teach_goals="Teach",
@@ -162,7 +167,8 @@ def seed_program(*, name: str, pairs: int, sessions_per_pair: int, answers: int,
         status = "active" if p % 25 else "ended_early"
         pair_rows.append(Pair(
             program=program, mentor=enrollments[2 * p], mentee=enrollments[2 * p + 1], status=status,
-            published_at=start - dt.timedelta(days=3), activated_at=start, created_at=start - dt.timedelta(days=5),
+            published_at=start - dt.timedelta(days=3), activated_at=start,
+            created_at=start - dt.timedelta(days=5),
             ended_at=start + dt.timedelta(weeks=8) if status == "ended_early" else None,
             mentor_response="accepted", mentee_response="accepted"))
     pair_rows = _bulk(Pair, pair_rows)
@@ -194,11 +200,14 @@ def seed_program(*, name: str, pairs: int, sessions_per_pair: int, answers: int,
     held = [m for m in meetings if m.status == "held"]
     logs = _bulk(SessionLog, [SessionLog(meeting=m, shared_summary="") for m in held])
     by_name = {t.name: t for ts in topics.values() for t in ts}
-    jt, st = [by_name[n].pk for n in TOPICS["junior_teaches"]], [by_name[n].pk for n in TOPICS["senior_teaches"]]
+    jt = [by_name[n].pk for n in TOPICS["junior_teaches"]]
+    st = [by_name[n].pk for n in TOPICS["senior_teaches"]]
     _bulk(SessionLog.topics_by_mentor.through,
-          [SessionLog.topics_by_mentor.through(sessionlog_id=log.pk, topic_id=rng.choice(jt)) for log in logs])
+          [SessionLog.topics_by_mentor.through(sessionlog_id=log.pk, topic_id=rng.choice(jt))
+           for log in logs])
     _bulk(SessionLog.topics_by_mentee.through,
-          [SessionLog.topics_by_mentee.through(sessionlog_id=log.pk, topic_id=rng.choice(st)) for log in logs])
+          [SessionLog.topics_by_mentee.through(sessionlog_id=log.pk, topic_id=rng.choice(st))
+           for log in logs])
     # Surveys: after-session invitations to both members of held sessions until the answers are
     # reached (two answers per response: usefulness and pairing fit).
     invitations = []
@@ -234,21 +243,24 @@ def seed_program(*, name: str, pairs: int, sessions_per_pair: int, answers: int,
                                       if enrollment.role == "mentor" else "junior_teaches",
                                       phase="enrolment", score=before))
             if rng.random() < 0.7:
-                skills.append(SkillRating(enrollment=enrollment, topic_id=topic, direction=skills[-1].direction,
-                                          phase="end", score=min(5, before + rng.randint(0, 2))))
+                skills.append(SkillRating(enrollment=enrollment, topic_id=topic,
+                                          direction=skills[-1].direction, phase="end",
+                                          score=min(5, before + rng.randint(0, 2))))
     _bulk(SkillRating, skills)
     return program, {"pairs": len(pair_rows), "sessions": len(meetings), "answers": len(rows)}
 
 
-def seed(*, small_pairs: int, large_pairs: int, sessions_per_pair: int, answers_large: int, seed_value: int = 7):
+def seed(*, small_pairs: int, large_pairs: int, sessions_per_pair: int, answers_large: int,
+         seed_value: int = 7):
+    from django.utils import timezone
+
     from accounts.models import User
     from programs.models import Topic
 
-    from django.utils import timezone
-
     rng = random.Random(seed_value)
     now = timezone.now()
-    lead = User.objects.create_user("lead@bench.example", full_name="Lena Lead", level=13, department="People")
+    lead = User.objects.create_user("lead@bench.example", full_name="Lena Lead", level=13,
+                                    department="People")
     topics = {d: [Topic.objects.get_or_create(name=n, defaults={"usual_direction": d})[0] for n in names]
               for d, names in TOPICS.items()}
     small, small_counts = seed_program(
@@ -284,7 +296,8 @@ def render(client, program, *, repeat: int) -> tuple[int, float, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--small-pairs", type=int, default=50)
     parser.add_argument("--large-pairs", type=int, default=2500)
     parser.add_argument("--sessions-per-pair", type=int, default=20)

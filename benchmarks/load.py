@@ -156,7 +156,8 @@ program = Program.objects.filter(status="running").first()
 lead = program.leads.first()
 # Production requires two-factor for leads: the lead has set it up, as they would have.
 from allauth.mfa.models import Authenticator
-Authenticator.objects.get_or_create(user=lead, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "x"}})
+Authenticator.objects.get_or_create(user=lead, type=Authenticator.Type.TOTP,
+                                    defaults={"data": {"secret": "x"}})
 participants, pair_paths, book_paths = [], [], []
 for pair in pairs:
     for enrollment in (pair.mentor, pair.mentee):
@@ -193,7 +194,8 @@ def main() -> None:
     bench_url = recreate_database(database_url)
     var_dir = ROOT / "var" / "bench-load"
     var_dir.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mentoring.settings", "DATABASE_URL": bench_url, "REDIS_URL": redis_url, "DEBUG": "false",
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mentoring.settings", "DATABASE_URL": bench_url,
+           "REDIS_URL": redis_url, "DEBUG": "false",
            "SECRET_KEY": "load-benchmark-secret-" + "x" * 40, "ALLOWED_HOSTS": "127.0.0.1",
            "SECURE_SSL_REDIRECT": "false", "EMAIL_URL": "console://", "VAR_DIR": str(var_dir),
            "CACHE_KEY_PREFIX": f"bench-load-{os.getpid()}", "LOG_LEVEL": "WARNING"}

@@ -5,18 +5,19 @@ these functions together with the count of distinct people behind it.
 
 The rules, in the order they apply:
 
-* A figure backed by 1 to k-1 people is *small*: it is shown as "fewer than k". A figure backed
-  by nobody (a count of 0, an average of no answers) describes no one and is shown as such —
-  hiding zeros would also hide "100 % matched" (its complement is zero) without protecting anyone.
+* A figure backed by 1 to k-1 people is *small*: it reads "fewer than k". A figure backed by
+  nobody (a count of 0, an average of no answers) describes no one and is shown as such: hiding
+  zeros would also hide "100 % matched" (its complement is zero) without protecting anyone.
+  Zeros still take part in the protection of breakdowns below.
 * In a filtered view, the people behind the same figure *outside* the filter (``rests``) must also
-  be 0 or at least k: otherwise comparing the filtered page with the unfiltered one would reveal
-  the small remainder by subtraction.
+  be none or at least k: otherwise comparing the filtered page with the unfiltered one would reveal
+  the small remainder by subtraction. Such a figure is *hidden* (it is not "fewer than k").
 * Breakdowns (groups that add up to a total): when the total is shown, a hidden group must not be
   recoverable as "total minus the visible groups". Complementary suppression hides further groups
-  (smallest first) until the hidden ones together are at least two groups backed by at least k
-  people; if that is impossible, the total is hidden too. If the total itself is small, everything
-  is hidden. Groups hidden only to protect another group are marked *hidden*, not "fewer than k",
-  because they are not small.
+  (smallest first) until the hidden ones are at least two and together backed by at least k
+  people; if that is impossible, the total is hidden too. When the total is not shown, nothing of
+  its breakdown is (the groups would add up to it). Groups hidden only to protect another group
+  are marked *hidden*, not "fewer than k", because they are not small.
 * Funnels (nested stages, each a subset of the one before): a stage is also hidden when the people
   who dropped out since the last shown stage are 1 to k-1, since that difference is a figure too.
 """

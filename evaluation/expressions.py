@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 
-from django.db.models import Aggregate, FloatField, Func
+from django.db.models import Aggregate, DateField, FloatField, Func
 
 
 class EpochSeconds(Func):
@@ -70,3 +70,26 @@ class GroupConcat(Aggregate):
 
     def as_sqlite(self, compiler, connection, **extra):
         return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra)
+
+
+class MonthStart(Func):
+    """The first day (a date) of the UTC month of a timestamp, with each database's own functions."""
+
+    output_field = DateField()
+    # Django's PostgreSQL connections run in UTC (USE_TZ), so no AT TIME ZONE per row is needed.
+    template = "CAST(DATE_TRUNC('month', %(expressions)s) AS DATE)"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # Timestamps are stored as UTC text; date() is native (no Python call per row).
+        return self.as_sql(compiler, connection, template="date(%(expressions)s, 'start of month')", **extra)
+
+
+class WeekStart(Func):
+    """The Monday (a date) of the UTC week of a timestamp."""
+
+    output_field = DateField()
+    template = "CAST(DATE_TRUNC('week', %(expressions)s) AS DATE)"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="date(%(expressions)s, '-6 days', 'weekday 1')",
+                           **extra)

@@ -34,8 +34,8 @@ class FilterForm(forms.Form):
         super().__init__(data if any(v.strip() for v in data.values()) else None)
         self.k = k
         self.fields["department"].choices = [("", _("All departments")), *[(d, d) for d in departments]]
-        self.fields["cohort"].choices = [("", _("All intakes")),
-                                         *[(c.strftime("%Y-%m"), formats.date_format(c, "F Y")) for c in cohorts]]
+        intakes = [(c.strftime("%Y-%m"), formats.date_format(c, "F Y")) for c in cohorts]
+        self.fields["cohort"].choices = [("", _("All intakes")), *intakes]
         self.fields["department"].error_messages["invalid_choice"] = _(
             "Choose a department from the list. Departments with fewer than %(k)s participants cannot be "
             "shown on their own.") % {"k": k}
@@ -66,6 +66,9 @@ class FilterForm(forms.Form):
         if not self.is_bound:
             return Filters()
         data = self.cleaned_data
-        cohort = dt.datetime.strptime(data["cohort"], "%Y-%m").date() if data.get("cohort") else None
+        cohort = None
+        if data.get("cohort"):
+            year, month = (int(part) for part in data["cohort"].split("-"))
+            cohort = dt.date(year, month, 1)
         return Filters(date_from=data.get("date_from"), date_to=data.get("date_to"),
                        department=data.get("department") or None, cohort=cohort)

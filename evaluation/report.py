@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 
 from evaluation import anonymity
 from evaluation.anonymity import Cell, Fig
-from evaluation.selectors import ELIGIBLE, LEVEL_BANDS, TREND, Filters, Window
+from evaluation.selectors import ELIGIBLE, LEVEL_BANDS, Filters, Window
 from programs.models import Direction, Goal, Program, SurveyQuestion
 
 Rows = list[dict]
@@ -58,10 +58,6 @@ class Table:
     @property
     def chart_id(self) -> str:
         return f"chart-{self.key}"
-
-    @property
-    def has_hidden(self) -> bool:
-        return any(isinstance(c, Cell) and not c.shown for row in self.rows for c in row)
 
 
 @dataclass
@@ -106,7 +102,6 @@ class Report:
     at_risk_names: list[dict]
     at_risk_more: bool
     all_at_risk: list[dict] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
     def table(self, key: str) -> Table | None:
         for table in self.tables():
@@ -120,10 +115,6 @@ class Report:
             yield from section.tables
             if section.figures_table is not None:
                 yield section.figures_table
-
-    @property
-    def any_hidden(self) -> bool:
-        return any(t.has_hidden for t in self.tables())
 
 
 # --- formatting ----------------------------------------------------------------------------------
@@ -301,13 +292,6 @@ def average_of(total: str = "total", count: str = "answers", people: str = "peop
     return fn
 
 
-def rate_of(part: str, whole: str, people: str) -> FigureFn:
-    def fn(rows: Rows) -> Fig:
-        w = sum(r[whole] or 0 for r in rows)
-        return Fig(sum(r[part] or 0 for r in rows) / w if w else None, sum(r[people] or 0 for r in rows))
-    return fn
-
-
 def share_people(*parts: int) -> int:
     """People behind a share: its smallest non-empty part (whole, part, rest of the whole), since
     a share with its whole gives every part away."""
@@ -317,12 +301,12 @@ def share_people(*parts: int) -> int:
 
 def per_cell(rows: Rows, key: Callable[[dict], Any], *, sums: Sequence[str] = ("total", "answers"),
              maxes: Sequence[str] = ("people",)) -> Rows:
-    """Collapse rows to one per cell (department, band, intake) and ``key``: ``sums`` are added up;
+    """Collapse rows to one per cell (department, level, intake) and ``key``: ``sums`` are added up;
     for ``maxes`` (people) the biggest row is kept — a safe lower bound when rows may share people
     (several questions answered by the same person)."""
     cells: dict[tuple, dict] = {}
     for row in rows:
-        cell_key = (row.get("d_department"), row.get("d_band"), row.get("d_cohort"), key(row))
+        cell_key = (row.get("d_department"), row.get("d_level"), row.get("d_cohort"), key(row))
         merged = cells.get(cell_key)
         if merged is None:
             cells[cell_key] = dict(row)
@@ -337,8 +321,24 @@ def per_cell(rows: Rows, key: Callable[[dict], Any], *, sums: Sequence[str] = ("
 # --- building the report --------------------------------------------------------------------------------
 
 
+def split_answers(rows: Rows) -> Rows:
+    """The answers cube's answer rows, with their question's text and flags."""
+    questions = {r["question_id"]: r for r in rows if r["source"] == "question"}
+    answers = []
+    for row in rows:
+        if row["source"] != "answers":
+            continue
+        meta = questions.get(row["question_id"], {})
+        answers.append({**row, "label": meta.get("label") or _("(a question since removed)"),
+                        "question__survey": meta.get("survey"), "question__order": meta.get("order"),
+                        "question__measures_satisfaction": bool(meta.get("sat")),
+                        "question__first_session_only": bool(meta.get("fit"))})
+    return answers
+
+
 def build(program: Program, filters: Filters, data: dict) -> Report:
     k = program.anonymity_k
+    data = {**data, "answers": split_answers(data["answers"])}
     cubes = Cubes(Selection(filters.department, filters.cohort), k)
     window: Window = data["window"]
     ctx = _Context(program=program, filters=filters, data=data, cubes=cubes, k=k, window=window)
@@ -449,7 +449,8 @@ def _enrolment(ctx: _Context) -> Section:
         note=_("Each applicant counts once, under where their application stands now."))
 
     # Mentors and mentees among the approved.
-    role_defs = [(_("Junior mentors"), _role_approved("mentor")), (_("Senior mentees"), _role_approved("mentee"))]
+    role_defs = [(_("Junior mentors"), _role_approved("mentor")),
+                 (_("Senior mentees"), _role_approved("mentee"))]
     roles = _cube_breakdown_table(ctx, rows, "roles", _("Approved people by role"), _("Role"), role_defs,
                                   total_fn=approved, total_cell=approved_cell)
     mentors_cell, mentees_cell = roles.rows[0][1], roles.rows[1][1]
@@ -460,7 +461,8 @@ def _enrolment(ctx: _Context) -> Section:
     # Pairs by status (pair aggregate, filter in SQL).
     status_rows = [(_("Active"), "status_active"), (_("Completed"), "status_completed"),
                    (_("Ended early (no-fault exit)"), "status_ended_early"),
-                   (_("Offer waiting for answers"), "status_proposed"), (_("Offer declined"), "status_declined")]
+                   (_("Offer waiting for answers"), "status_proposed"),
+                   (_("Offer declined"), "status_declined")]
     groups = [ctx.pair(name) for _label, name in status_rows]
     cells_, total_cell = anonymity.breakdown(groups, ctx.pair("published"), k)
     pairs = Table("pairs", _("Published pairs by status"), [Column(_("Status"), TEXT), Column(_("Pairs"))],
@@ -530,13 +532,14 @@ def _median_days(ctx: _Context) -> Cell:
 
 
 def _engagement(ctx: _Context) -> Section:
-    k, p, window, program = ctx.k, ctx.data["pairs"], ctx.window, ctx.program
+    k, p, program = ctx.k, ctx.data["pairs"], ctx.program
     measured = ctx.pair("measured")
     held_fig = ctx.pair("held_any", value=p.get("held_all") or 0)
     held = anonymity.figure(held_fig, k)
     expected = p.get("expected_sum") or 0
     held_measured = p.get("held_sum") or 0
-    pace = anonymity.figure(Fig(held_measured / expected if expected else None, measured.n, measured.rests), k)
+    pace = anonymity.figure(Fig(held_measured / expected if expected else None, measured.n, measured.rests),
+                            k)
     on_track_cells, _total = anonymity.breakdown([ctx.pair("on_track"), ctx.pair("behind")], measured, k)
     on_track_share = Cell(None, on_track_cells[0].state if not on_track_cells[0].shown else anonymity.SHOWN)
     if on_track_cells[0].shown and on_track_cells[1].shown and measured.value:
@@ -560,7 +563,8 @@ def _engagement(ctx: _Context) -> Section:
     week_cells, _t = anonymity.breakdown(groups, held_fig, k)
     weekly = Table("weekly", _("Sessions per week: held and expected"),
                    [Column(_("Week of"), TEXT), Column(_("Sessions held")), Column(_("Expected"), DECIMAL)],
-                   note=_("Expected in a week: the pairs active that week, divided by the cadence (%(cadence)s).")
+                   note=_("Expected in a week: the pairs active that week, divided by the cadence "
+                          "(%(cadence)s).")
                    % {"cadence": cadence_text(program.cadence_weeks)})
     for wk, cell in zip(weeks, week_cells, strict=True):
         weekly.rows.append([formats.date_format(wk["start"], "j M Y"), cell, wk["expected"]])
@@ -597,12 +601,14 @@ def _engagement(ctx: _Context) -> Section:
                           tuple(max(a - b, 0) for a, b in zip(measured.rests, reached.rests, strict=False)))
         cells, _t = anonymity.breakdown([reached, not_reached], measured, k)
         value = reached.value / measured.value if measured.value else None
-        ctx.results["sessions_reached"][n] = (Cell(value, anonymity.SHOWN) if cells[0].shown and cells[1].shown
-                                              and value is not None else Cell(None, anonymity.SMALL))
-    definition = _("Expected sessions: for each active or completed pair, %(cadence)s from the pair's start "
-                   "(not before the program starts) to today, the program's end or the end of the date range, "
-                   "at most %(max)s. A pair is on track when it held at least the expected number minus one.") % {
-        "cadence": cadence_text(program.cadence_weeks), "max": program.min_sessions}
+        shown = cells[0].shown and cells[1].shown and value is not None
+        ctx.results["sessions_reached"][n] = Cell(value, anonymity.SHOWN) if shown \
+            else Cell(None, anonymity.SMALL)
+    definition = _("Expected sessions: for each active or completed pair, %(cadence)s from the pair's "
+                   "start (not before the program starts) to today, the program's end or the end of the "
+                   "date range, at most %(max)s. A pair is on track when it held at least the expected "
+                   "number minus one.") % {"cadence": cadence_text(program.cadence_weeks),
+                                           "max": program.min_sessions}
     return Section("engagement", _("Engagement"), intro=definition, stats=stats,
                    tables=[weekly, cadence, roles])
 
@@ -677,8 +683,9 @@ def _roles_table(ctx: _Context) -> Table:
 
 def _quality(ctx: _Context) -> Section:
     cubes, k = ctx.cubes, ctx.k
-    answers = [r for r in ctx.data["answers"] if r["kind"] != TREND]
-    numeric = [r for r in answers if r["kind"] in (SurveyQuestion.Kind.RATING, SurveyQuestion.Kind.RECOMMENDATION)]
+    answers = ctx.data["answers"]
+    numeric = [r for r in answers
+               if r["kind"] in (SurveyQuestion.Kind.RATING, SurveyQuestion.Kind.RECOMMENDATION)]
     question_ids = sorted({r["question_id"] for r in numeric},
                           key=lambda q: _question_order(numeric, q))
     questions = Table("questions", _("Average per survey question"),
@@ -694,7 +701,8 @@ def _quality(ctx: _Context) -> Section:
         avg = cubes.cell(collapsed, average_of())
         count = with_cell(avg, cubes.fig(collapsed, total_of("answers")).value)
         scale = "0–10" if first["kind"] == SurveyQuestion.Kind.RECOMMENDATION else "1–5"
-        questions.rows.append([first["label"], surveys.get(first["question__survey"], "—"), scale, avg, count])
+        survey = surveys.get(first["question__survey"], "—")
+        questions.rows.append([first["label"], survey, scale, avg, count])
 
     choices = _choices_table(ctx, answers)
     sat_rows = per_cell([r for r in numeric if r["question__measures_satisfaction"]
@@ -746,14 +754,15 @@ def _choices_table(ctx: _Context, answers: Rows) -> Table:
     cubes, k = ctx.cubes, ctx.k
     rows = [r for r in answers if r["kind"] == SurveyQuestion.Kind.CHOICE]
     table = Table("choices", _("Single-choice questions"),
-                  [Column(_("Question"), TEXT), Column(_("Answer"), TEXT), Column(_("Share of answers"), PERCENT)],
+                  [Column(_("Question"), TEXT), Column(_("Answer"), TEXT),
+                   Column(_("Share of answers"), PERCENT)],
                   note=_("Options chosen by fewer than %(k)s people are hidden, and so is one more option "
                          "when that alone would let them be worked out.") % {"k": k},
                   empty=_("No single-choice answers yet."))
     for qid in sorted({r["question_id"] for r in rows}, key=lambda q: _question_order(rows, q)):
         mine = [r for r in rows if r["question_id"] == qid]
         options = sorted({r["choice"] for r in mine})
-        total = per_cell(mine, lambda r: qid)
+        total = per_cell(mine, lambda r: r["question_id"])
         answers_total = cubes.fig(total, total_of("answers")).value or 0
 
         def option(value: str) -> FigureFn:
@@ -847,22 +856,23 @@ def SURVEY_NAMES() -> list[tuple[str, str]]:  # noqa: N802 - a constant, transla
 def _trend_table(ctx: _Context, satisfaction_rows: Rows) -> Table:
     """Satisfaction by month: a breakdown of the overall satisfaction (months add up to it)."""
     cubes, k = ctx.cubes, ctx.k
-    rows = [r for r in ctx.data["answers"] if r["kind"] == TREND]
+    rows = [r for r in ctx.data["answers"] if r["question__measures_satisfaction"] and r["month"]]
     months = sorted({r["month"] for r in rows})
     table = Table("satisfaction_trend", _("Satisfaction over time"),
-                  [Column(_("Month"), TEXT), Column(_("Average satisfaction"), AVERAGE), Column(_("Answers"))],
+                  [Column(_("Month"), TEXT), Column(_("Average satisfaction"), AVERAGE),
+                   Column(_("Answers"))],
                   note=_("Average of the satisfaction ratings given in each month (1–5)."),
                   empty=_("No satisfaction ratings yet."))
-    by_month = [[r for r in rows if r["month"] == month] for month in months]
+    by_month = [per_cell([r for r in rows if r["month"] == m], lambda r: "sat") for m in months]
     groups = [cubes.fig(mine, average_of()) for mine in by_month]
     forced = [cubes.forced(mine, average_of()) for mine in by_month]
     cells, _total = anonymity.breakdown(groups, cubes.fig(satisfaction_rows, average_of()), k, forced=forced)
     for month, mine, cell in zip(months, by_month, cells, strict=True):
-        table.rows.append([formats.date_format(month, "F Y"), cell,
-                           with_cell(cell, sum(r["answers"] for r in cubes.pick(mine)))])
+        answers = with_cell(cell, sum(r["answers"] for r in cubes.pick(mine)))
+        table.rows.append([formats.date_format(month, "F Y"), cell, answers])
     table.chart = {"type": "line", "labels": [formats.date_format(m, "M Y") for m in months],
-                   "datasets": [{"label": _("Average satisfaction"), "data": [chart_value(c, AVERAGE) for c in cells],
-                                 "kind": "line"}],
+                   "datasets": [{"label": _("Average satisfaction"), "kind": "line",
+                                 "data": [chart_value(c, AVERAGE) for c in cells]}],
                    "min": 1, "max": 5}
     return table
 
@@ -892,7 +902,8 @@ def _outcomes(ctx: _Context) -> Section:
         per_topic = per_cell(mine, lambda r: "all")
         overall = cubes.cell(per_topic, gain)
         ctx.results["skill_gain"][direction] = overall
-        stats.append(Stat(title, overall, SIGNED, note=_("Average gain in self-assessed skill, 1–5 scale.")))
+        stats.append(Stat(title, overall, SIGNED,
+                          note=_("Average gain in self-assessed skill, 1–5 scale.")))
         groups, forced, labels = [], [], []
         for topic_id in topic_ids:
             rows = [r for r in mine if r["t_topic"] == topic_id]
@@ -909,7 +920,7 @@ def _outcomes(ctx: _Context) -> Section:
                                         else _("juniors")) for row in skill_table.rows]
         skill_table.chart = {"type": "bar", "horizontal": True, "labels": all_labels,
                              "datasets": [{"label": _("Average gain"), "kind": "bar",
-                                           "data": [chart_value(row[2], SIGNED) for row in skill_table.rows]}]}
+                                           "data": [chart_value(r[2], SIGNED) for r in skill_table.rows]}]}
     topics = _topics_table(ctx)
     return Section("outcomes", _("Outcomes and two-way learning"),
                    intro=_("Whether the program meets its goals, and what each side learned."),
@@ -925,7 +936,6 @@ def _gain_fn() -> FigureFn:
 
 
 def _topics_table(ctx: _Context) -> Table:
-    cubes = ctx.cubes
     table = Table("topics", _("Topics covered in sessions, by direction"),
                   [Column(_("Topic"), TEXT), Column(_("Taught by"), TEXT), Column(_("Sessions")),
                    Column(_("Learners"))],
@@ -935,13 +945,11 @@ def _topics_table(ctx: _Context) -> Table:
     teachers = {Direction.JUNIOR_TEACHES: _("Junior mentor"), Direction.SENIOR_TEACHES: _("Senior mentee")}
     taught = [r for r in ctx.data["topics"] if r["source"] == "taught"]
     for direction, teacher in teachers.items():
-        rows = [r for r in taught if r["t_direction"] == direction]
-        for topic_id in sorted({r["t_topic"] for r in rows},
-                               key=lambda t: next(r["t_name"] for r in rows if r["t_topic"] == t)):
-            mine = [r for r in rows if r["t_topic"] == topic_id]
-            cell = cubes.cell(mine, total_of("sessions"))
-            learners = with_cell(cell, cubes.fig(mine, total_of("people")).value)
-            table.rows.append([mine[0]["t_name"], teacher, cell, learners])
+        rows = sorted((r for r in taught if r["t_direction"] == direction), key=lambda r: r["t_name"])
+        for row in rows:
+            rests = (row["rest_people"],) if ctx.filters.people else ()
+            cell = anonymity.figure(Fig(row["sessions"], row["people"], rests), ctx.k)
+            table.rows.append([row["t_name"], teacher, cell, with_cell(cell, row["people"])])
     return table
 
 
@@ -951,7 +959,7 @@ def _topics_table(ctx: _Context) -> Table:
 def _act(ctx: _Context) -> Section:
     k = ctx.k
     reasons = [("risk_exit", _("Asked HR to end the pair or rematch")),
-               ("risk_low", _("Low session ratings (average below 3 of 5)")),
+               ("risk_low", _("Low session ratings (below 3 of 5 on average, last 8 weeks)")),
                ("risk_behind", _("Behind the cadence"))]
     groups = [ctx.pair(name) for name, _label in reasons]
     # The names below give the number of pairs away, so the total counts as shown.
@@ -977,8 +985,7 @@ def _breakdowns(ctx: _Context) -> Section:
     # Every breakdown column comes from its own cube; each row type is tagged so one pass of
     # `Cubes.breakdown` handles them side by side.
     participants = _tagged(enrol, "enrol")
-    answers = _tagged(per_cell([r for r in data["answers"] if r["kind"] != TREND
-                                and r["question__measures_satisfaction"]
+    answers = _tagged(per_cell([r for r in data["answers"] if r["question__measures_satisfaction"]
                                 and r["kind"] == SurveyQuestion.Kind.RATING], lambda r: "sat"), "sat")
     invitations = _tagged(data["invitations"], "inv")
     events = _tagged([r for r in data["events"] if r["kind"] == "cancelled"], "cancel")
@@ -992,7 +999,8 @@ def _breakdowns(ctx: _Context) -> Section:
     def matched_share(rs: Rows) -> Fig:
         approved = sum(r["people"] if r["status"] == "approved" else r["matched"] for r in rs)
         matched = sum(r["matched"] for r in rs)
-        return Fig(matched / approved if approved else None, share_people(approved, matched, approved - matched))
+        people = share_people(approved, matched, approved - matched)
+        return Fig(matched / approved if approved else None, people)
 
     def cancellations(rs: Rows) -> Fig:
         return Fig(sum(r["events"] for r in rs), sum(r["people"] for r in rs))
@@ -1042,7 +1050,8 @@ def _goals(ctx: _Context) -> Table:
     table = Table("goals", _("Program goals"),
                   [Column(_("Goal"), TEXT), Column(_("Target"), TEXT), Column(_("Result"), TEXT),
                    Column(_("Status"), TEXT)],
-                  note=_("“Not enough data” when the figure is hidden (fewer than %(k)s people) or missing.")
+                  note=_("“Not enough data” when the figure is hidden (fewer than %(k)s people) or "
+                         "missing.")
                   % {"k": ctx.k}, empty=_("This program has no goals."))
     status_text = {MET: _("Met"), NOT_MET: _("Not met"), NO_DATA: _("Not enough data"),
                    NOT_MEASURED: _("Not measured")}
@@ -1092,7 +1101,7 @@ def _goal_status(goal: Goal, cell: Cell | None) -> str:
     return MET if shown >= target else NOT_MET
 
 
-# Charts ------------------------------------------------------------------------------------------------------
+# Charts and exports -------------------------------------------------------------------------------------
 
 
 def _bar_chart(table: Table, *, value_col: int, label: str, horizontal: bool = False) -> dict:
@@ -1106,7 +1115,7 @@ def csv_rows(table: Table, k: int) -> list[list[str]]:
     """The table as CSV rows: a header, then each row's cells as the page writes them."""
     rows = [[c.label for c in table.columns]]
     for row in table.rows:
-        rows.append([cell_text(value, column.fmt, k) for value, column in zip(row, table.columns, strict=True)])
+        rows.append([cell_text(v, column.fmt, k) for v, column in zip(row, table.columns, strict=True)])
     return rows
 
 
@@ -1131,9 +1140,9 @@ def certificate_summary(participants: Sequence, k: int) -> list[Stat]:
     consented = sum(1 for p in mentors if p.consented)
     sent = sum(1 for p in mentors if p.note_sent)
     total = Fig(len(participants), len(participants))
+    mentees = len(participants) - len(mentors)
     (mentor_cell, mentee_cell), total_cell = anonymity.breakdown(
-        [Fig(len(mentors), len(mentors)), Fig(len(participants) - len(mentors), len(participants) - len(mentors))],
-        total, k)
+        [Fig(len(mentors), len(mentors)), Fig(mentees, mentees)], total, k)
 
     def part(n: int, whole: int) -> Cell:
         # A part of a shown whole gives the rest away: both must be none or at least k people.

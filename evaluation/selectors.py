@@ -33,7 +33,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -43,14 +42,13 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Concat, Floor, Greatest, Least, TruncMonth, TruncWeek
-from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
+from django.db.models.functions import Cast, Coalesce, Concat, Floor, Greatest, Least
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import is_hr_admin
-from evaluation.expressions import EpochSeconds, GroupConcat, Median
+from evaluation.expressions import EpochSeconds, GroupConcat, Median, MonthStart, WeekStart
 from evaluation.models import ManagerNote, RecognitionConsent
 from meetings.models import Meeting, MeetingEvent, SessionLog
 from pairing.models import Enrollment, ExitRequest, Pair, SkillRating
@@ -59,8 +57,9 @@ from surveys.models import SurveyAnswer, SurveyInvitation
 
 # Level bands of the breakdown (inclusive; None = no upper limit).
 LEVEL_BANDS: tuple[tuple[int, int | None], ...] = ((1, 3), (4, 6), (7, 9), (10, 12), (13, None))
-# A pair whose after-session ratings average below this (1–5) is at risk.
+# A pair whose after-session ratings of the last RECENT weeks average below this (1–5) is at risk.
 LOW_RATING = 3
+RECENT = dt.timedelta(weeks=8)
 # At most this many weekly buckets; earlier sessions count in the first one.
 MAX_WEEKS = 104
 ELIGIBLE = "eligible"  # the status of the eligible-but-not-applied rows of the enrolment cube
@@ -69,7 +68,6 @@ FIELD_SEP, ROW_SEP = "\x1f", "\x1e"  # ASCII unit and record separators: never i
 MEASURED = (Pair.Status.ACTIVE, Pair.Status.COMPLETED)
 MATCHED = (Pair.Status.PROPOSED, Pair.Status.ACTIVE, Pair.Status.COMPLETED, Pair.Status.ENDED_EARLY)
 KINDS = [k.value for k in SurveyInvitation.Kind]
-TREND = "trend"  # rows of the answers cube that carry satisfaction by month
 RECOMMENDATION_GROUPS = {
     "promoters": Q(kind=SurveyQuestion.Kind.RECOMMENDATION, number__gte=9),
     "passives": Q(kind=SurveyQuestion.Kind.RECOMMENDATION, number__gte=7, number__lte=8),
@@ -159,7 +157,7 @@ def _midnight(day: dt.date, tz) -> dt.datetime:
 
 
 def window_for(program: Program, filters: Filters, *, now: dt.datetime | None = None) -> Window:
-    tz = timezone.get_current_timezone()
+    tz = dt.UTC
     now = now or timezone.now()
     program_start = _midnight(program.starts_on, tz) if program.starts_on else None
     ends = [now]
@@ -201,7 +199,7 @@ def person_q(filters: Filters, prefix: str = "") -> Q | None:
     if filters.department is not None:
         q &= Q(**{f"{prefix}user__department": filters.department})
     if filters.cohort is not None:
-        tz = timezone.get_current_timezone()
+        tz = dt.UTC
         month = filters.cohort.replace(day=1)
         following = (month + dt.timedelta(days=32)).replace(day=1)
         q &= Q(**{f"{prefix}applied_at__gte": _midnight(month, tz),
@@ -216,28 +214,15 @@ def pair_q(filters: Filters, prefix: str = "") -> Q | None:
 
 
 def _dims(prefix: str) -> dict[str, object]:
-    """Department, level band and intake month of the enrolment at ``prefix``."""
-    tz = timezone.get_current_timezone()
+    """Department, level and intake month (UTC) of the enrolment at ``prefix``.
+
+    The raw level is grouped on (cheaper than a CASE per row); ``_cube`` adds its band.
+    """
     return {
         "d_department": F(f"{prefix}user__department"),
-        "d_band": _band(F(f"{prefix}user__level")),
-        "d_cohort": TruncMonth(f"{prefix}applied_at", tzinfo=tz, output_field=DateField()),
+        "d_level": F(f"{prefix}user__level"),
+        "d_cohort": MonthStart(f"{prefix}applied_at"),
     }
-
-
-def _band(level) -> Case:
-    """The level band's position in LEVEL_BANDS, from 1 (0 = level not recorded)."""
-    whens = []
-    for index, (low, high) in enumerate(LEVEL_BANDS, start=1):
-        whens.append(When(_level_between(level, low, high), then=Value(index)))
-    return Case(*whens, default=Value(0))
-
-
-def _level_between(level, low: int, high: int | None) -> Q:
-    cond = Q(GreaterThanOrEqual(level, low))
-    if high is not None:
-        cond &= Q(LessThanOrEqual(level, high))
-    return cond
 
 
 def _role_dims(mentor_prefix: str, mentee_prefix: str, is_mentor: Q) -> dict[str, object]:
@@ -245,15 +230,34 @@ def _role_dims(mentor_prefix: str, mentee_prefix: str, is_mentor: Q) -> dict[str
     def pick(field: str):
         return Case(When(is_mentor, then=F(f"{mentor_prefix}{field}")), default=F(f"{mentee_prefix}{field}"))
 
-    tz = timezone.get_current_timezone()
-    applied = Case(When(is_mentor, then=F(f"{mentor_prefix}applied_at")), default=F(f"{mentee_prefix}applied_at"),
-                   output_field=DateTimeField())
-    return {"d_department": pick("user__department"), "d_band": _band(pick("user__level")),
-            "d_cohort": TruncMonth(applied, tzinfo=tz, output_field=DateField())}
+    applied = Case(When(is_mentor, then=F(f"{mentor_prefix}applied_at")),
+                   default=F(f"{mentee_prefix}applied_at"), output_field=DateTimeField())
+    return {"d_department": pick("user__department"), "d_level": pick("user__level"),
+            "d_cohort": MonthStart(applied)}
 
 
-def _cube(qs: QuerySet) -> list[dict]:
-    return list(qs.order_by())
+def _null(field) -> Cast:
+    return Cast(Value(None), field)
+
+
+def band_of(level: int | None) -> int:
+    """The level band's position in LEVEL_BANDS, from 1 (0 = level not recorded)."""
+    if level is not None:
+        for index, (low, high) in enumerate(LEVEL_BANDS, start=1):
+            if level >= low and (high is None or level <= high):
+                return index
+    return 0
+
+
+def _cube(rows) -> list[dict]:
+    """Cube rows with the level band of their ``d_level``."""
+    if isinstance(rows, QuerySet) and not rows.query.combinator:
+        rows = rows.order_by()  # a model's default ordering would join the GROUP BY
+    rows = list(rows)
+    for row in rows:
+        if "d_level" in row:
+            row["d_band"] = band_of(row["d_level"])
+    return rows
 
 
 # --- cubes (grouped by department, band and intake) -----------------------------------------------
@@ -278,47 +282,55 @@ def enrollment_cube(program: Program) -> list[dict]:
              | Q(level__gte=program.mentee_level_min, level__lte=program.mentee_level_max))
     eligible = (User.objects.filter(bands, is_active=True).exclude(enrollments__program=program).order_by()
                 .values(e_role=Value(""), e_status=Value(ELIGIBLE), e_department=F("department"),
-                        e_band=_band(F("level")), e_cohort=Value(None, output_field=DateField()))
+                        e_level=F("level"), e_cohort=Value(None, output_field=DateField()))
                 .annotate(e_people=Count("id"), e_matched=Value(0), e_active=Value(0)))
-    return list(applied.union(eligible, all=True))
+    return _cube(applied.union(eligible, all=True))
 
 
 def answers_cube(program: Program, window: Window) -> list[dict]:
-    """Rating, recommendation and single-choice answers by question, option and cell.
+    """Rating, recommendation and single-choice answers by question, option, month and cell.
 
-    ``choice`` is the chosen option for single-choice questions; recommendation answers also
-    count promoters, passives and detractors (9–10, 7–8, 0–6) and their people. One pass over the answers
-    feeds the per-question averages, satisfaction, recommendation and pairing fit; a second
-    SELECT in the same query (UNION ALL) brings the satisfaction ratings by month (rows with
-    ``kind`` "trend" and their ``month``).
+    Two SELECTs in one query (UNION ALL), told apart by ``source``:
+
+    * "answers": sums, counts and people per question, ``choice`` (the option, for single-choice
+      questions) and cell; recommendation answers also count promoters, passives and detractors
+      (9–10, 7–8, 0–6) and their people. Answers to satisfaction questions are also split by
+      ``month`` (the trend chart); elsewhere their months are added up, and the people of the
+      largest month stand for them (a safe lower bound). One pass over the answers feeds the
+      per-question averages, satisfaction and its trend, recommendation and pairing fit.
+    * "question": each question's text, survey, order and flags, once — kept out of the first
+      SELECT's grouping, which makes its sort much narrower.
     """
-    tz = timezone.get_current_timezone()
     person = "response__invitation__enrollment"
     base = SurveyAnswer.objects.filter(_between("response__submitted_at", window), response__program=program)
     choice = Case(When(kind=SurveyQuestion.Kind.CHOICE, then=F("text")), default=Value(""),
                   output_field=TextField())
+    month = Case(When(question__measures_satisfaction=True, then=MonthStart("response__submitted_at")),
+                 default=None, output_field=DateField())
+    # Typed NULLs: PostgreSQL would read two untyped NULLs in a column as text.
+    none = {"survey": _null(TextField()), "order": _null(IntegerField()), "sat": _null(BooleanField()),
+            "fit": _null(BooleanField()), "label": _null(TextField())}
     groups: dict[str, object] = {}
     for name, cond in RECOMMENDATION_GROUPS.items():
         groups[f"{name}_answers"] = Count("id", filter=cond)
         groups[f"{name}_people"] = Count(person, distinct=True, filter=cond)
     answers = (base.filter(kind__in=[*NUMERIC_KINDS, SurveyQuestion.Kind.CHOICE]).order_by()
-               .values("question_id", "kind", "question__survey", "question__order",
-                       "question__measures_satisfaction", "question__first_session_only",
-                       choice=choice, month=Value(None, output_field=DateField()), **_dims(f"{person}__"))
+               .values("question_id", "kind", source=Value("answers"), choice=choice, month=month,
+                       **_dims(f"{person}__"), **none)
                .annotate(total=Sum("number"), answers=Count("id"), people=Count(person, distinct=True),
-                         label=Max("question_text"), **groups))
-    # Cast to a date in SQL: in a UNION the first SELECT's converters apply, and its month is NULL.
-    month = Cast(TruncMonth("response__submitted_at", tzinfo=tz, output_field=DateField()), DateField())
-    trend = (base.filter(question__measures_satisfaction=True, kind=SurveyQuestion.Kind.RATING,
-                         number__isnull=False).order_by()
-             .values(t_question=Value(None, output_field=IntegerField()), t_kind=Value(TREND),
-                     t_survey=Value(None, output_field=TextField()),
-                     t_order=Value(None, output_field=IntegerField()),
-                     t_sat=Value(True), t_fit=Value(False), t_choice=Value(""), t_month=month,
-                     **{f"t_{k}": v for k, v in _dims(f"{person}__").items()})
-             .annotate(t_total=Sum("number"), t_answers=Count("id"), t_people=Count(person, distinct=True),
-                       t_label=Value(""), **{f"t_{name}": Value(0) for name in groups}))
-    return list(answers.union(trend, all=True))
+                         **groups))
+    zeros = {f"x_{name}": Value(0) for name in groups}
+    questions = (SurveyQuestion.objects.filter(program=program).order_by()
+                 .values(x_question=F("id"), x_kind=F("kind"), x_source=Value("question"), x_choice=Value(""),
+                         x_month=Value(None, output_field=DateField()),
+                         x_d_department=Value(None, output_field=TextField()),
+                         x_d_level=Value(None, output_field=IntegerField()),
+                         x_d_cohort=Value(None, output_field=DateField()),
+                         x_survey=F("survey"), x_order=F("order"), x_sat=F("measures_satisfaction"),
+                         x_fit=F("first_session_only"), x_label=F("text"),
+                         x_total=Value(None, output_field=IntegerField()), x_answers=Value(0),
+                         x_people=Value(0), **zeros))
+    return _cube(answers.union(questions, all=True))
 
 
 def invitations_cube(program: Program, window: Window) -> list[dict]:
@@ -350,29 +362,43 @@ def events_cube(program: Program, window: Window) -> list[dict]:
                  .annotate(events=Count("id"), people=Count(actor, distinct=True)))
 
 
-def topic_cube(program: Program, window: Window) -> list[dict]:
-    """Topics taught in sessions and skill gains, by topic, direction and the learner's cell.
+def topic_cube(program: Program, filters: Filters, window: Window) -> list[dict]:
+    """Topics taught in sessions, and skill gains by topic, direction and the learner's cell.
 
     Three SELECTs in one query (UNION ALL), told apart by ``source``:
 
-    * "taught" rows (one per direction): sessions whose log tags the topic — ``topics_by_mentor``
-      is what the junior mentor taught (the senior mentee learned it), ``topics_by_mentee`` the
-      other way round. Only topic tags are read, never the log's text.
+    * "taught" rows (one per direction and topic): sessions whose log tags the topic, and the
+      distinct learners — ``topics_by_mentor`` is what the junior mentor taught (the senior mentee
+      learned it), ``topics_by_mentee`` the other way round. Like the other figures about pairs,
+      the department/intake filter applies in SQL (pairs with a member in it), with the same
+      figures for the pairs outside it (``rest_*``). Only topic tags are read, never the log's text.
     * "skill" rows: self-assessed skill before and after for what each side learned (a senior
-      mentee learns what junior mentors teach, and the other way round); only people who rated
-      the topic both at enrolment and at the end count.
+      mentee learns what junior mentors teach, and the other way round), by the learner's cell;
+      only people who rated the topic both at enrolment and at the end count.
     """
     parts = []
     pair = "sessionlog__meeting__pair"
+    scope = pair_q(filters, f"{pair}__")
+    no_cell = {"d_department": _null(TextField()), "d_level": _null(IntegerField()),
+               "d_cohort": _null(DateField())}
     for direction, relation, learner in ((Direction.JUNIOR_TEACHES, SessionLog.topics_by_mentor, "mentee"),
                                          (Direction.SENIOR_TEACHES, SessionLog.topics_by_mentee, "mentor")):
+        inside = Q() if scope is None else scope
+        measures = {"sessions": Count("sessionlog", filter=inside),
+                    "people": Count(f"{pair}__{learner}", distinct=True, filter=inside),
+                    "end_sum": Value(0), "start_sum": Value(0), "ratings": Value(0)}
+        if scope is None:
+            measures.update(rest_sessions=Value(0), rest_people=Value(0))
+        else:
+            measures.update(rest_sessions=Count("sessionlog", filter=~scope),
+                            rest_people=Count(f"{pair}__{learner}", distinct=True, filter=~scope))
         parts.append(relation.through.objects
-                     .filter(_between("sessionlog__meeting__starts_at", window), **{f"{pair}__program": program})
+                     .filter(_between("sessionlog__meeting__starts_at", window),
+                             **{f"{pair}__program": program})
                      .order_by()
                      .values(source=Value("taught"), t_topic=F("topic_id"), t_name=F("topic__name"),
-                             t_direction=Value(direction.value), **_dims(f"{pair}__{learner}__"))
-                     .annotate(sessions=Count("sessionlog"), people=Count(f"{pair}__{learner}", distinct=True),
-                               end_sum=Value(0), start_sum=Value(0), ratings=Value(0)))
+                             t_direction=Value(direction.value), **no_cell)
+                     .annotate(**measures))
     learned = (Q(direction=Direction.JUNIOR_TEACHES, enrollment__role=Enrollment.Role.MENTEE)
                | Q(direction=Direction.SENIOR_TEACHES, enrollment__role=Enrollment.Role.MENTOR))
     other_phase = SkillRating.objects.filter(
@@ -385,8 +411,8 @@ def topic_cube(program: Program, window: Window) -> list[dict]:
                          t_direction=F("direction"), **_dims("enrollment__"))
                  .annotate(sessions=Value(0), people=Count("enrollment", distinct=True),
                            end_sum=Sum("score", filter=end), start_sum=Sum("score", filter=~end),
-                           ratings=Count("id", filter=end)))
-    return list(parts[0].union(*parts[1:], all=True))
+                           ratings=Count("id", filter=end), rest_sessions=Value(0), rest_people=Value(0)))
+    return _cube(parts[0].union(*parts[1:], all=True))
 
 
 def _whole(seconds, unit: float) -> Cast:
@@ -415,8 +441,10 @@ def _pairs(program: Program, filters: Filters, window: Window) -> QuerySet[Pair]
                 .order_by().values("pair").annotate(n=Count("id")).values("n"))
         return Coalesce(Subquery(rows), 0)
 
+    recent = Window(start=max(filter(None, [window.start, window.end - RECENT])), end=window.end,
+                    program_start=window.program_start)
     low_rated = (SurveyAnswer.objects
-                 .filter(_between("response__submitted_at", window), response__program=program,
+                 .filter(_between("response__submitted_at", recent), response__program=program,
                          kind=SurveyQuestion.Kind.RATING, number__isnull=False,
                          response__invitation__meeting__isnull=False)
                  .values("response__invitation__meeting__pair")
@@ -511,7 +539,8 @@ def pair_figures(program: Program, filters: Filters, window: Window, *, goal_ses
     aggregates["median_days"] = Median(Case(When(matched, then=days), default=None))
     # The names of the pairs at risk, in the same pass (never why a pair is at risk).
     names = Concat("mentor__user__full_name", Value(FIELD_SEP), "mentor__user__email", Value(FIELD_SEP),
-                   "mentee__user__full_name", Value(FIELD_SEP), "mentee__user__email", output_field=TextField())
+                   "mentee__user__full_name", Value(FIELD_SEP), "mentee__user__email",
+                   output_field=TextField())
     aggregates["at_risk_names"] = GroupConcat(names, ROW_SEP, filter=_at_risk_q() & Q(in_scope=True))
     # The LIMIT is an optimisation fence: PostgreSQL would otherwise pull the per-pair subquery up
     # into the aggregate and recompute its subplans once for every figure that reads them.
@@ -535,8 +564,7 @@ def _names(joined: str | None) -> list[dict]:
 
 
 def sessions_by_week(program: Program, filters: Filters, window: Window) -> list[dict]:
-    """Held sessions by week (and minutes), with the people behind them, in and outside the filter."""
-    tz = timezone.get_current_timezone()
+    """Held sessions by (UTC) week (and minutes), with the people behind them, in and outside the filter."""
     scope = pair_q(filters, "pair__")
     parts = [("", scope if scope is not None else Q())]
     if scope is not None:
@@ -550,7 +578,7 @@ def sessions_by_week(program: Program, filters: Filters, window: Window) -> list
         measures[f"{prefix}mentees"] = Count("pair__mentee", distinct=True, filter=part)
     return list(Meeting.objects
                 .filter(_between("starts_at", window), pair__program=program, status=Meeting.Status.HELD)
-                .values(week=TruncWeek("starts_at", tzinfo=tz, output_field=DateField()))
+                .values(week=WeekStart("starts_at"))
                 .annotate(**measures)
                 .order_by("week"))
 
@@ -577,7 +605,7 @@ def dashboard_data(program: Program, filters: Filters, *, enrollments: list[dict
         "events": events_cube(program, window),
         "answers": answers_cube(program, window),
         "invitations": invitations_cube(program, window),
-        "topics": topic_cube(program, window),
+        "topics": topic_cube(program, filters, window),
     }
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -74,7 +75,8 @@ def export(request: HttpRequest, pk: int, table: str) -> HttpResponse:
     if report is None:
         raise Http404
     if table == "at_risk_pairs":
-        rows = [[_("Junior mentor"), _("Senior mentee")], *[[n["mentor"], n["mentee"]] for n in report.all_at_risk]]
+        names = [[pair["mentor"], pair["mentee"]] for pair in report.all_at_risk]
+        rows = [[_("Junior mentor"), _("Senior mentee")], *names]
     else:
         found = report.table(table)
         if found is None:
@@ -116,6 +118,7 @@ def certificates(request: HttpRequest, pk: int) -> HttpResponse:
         "program": program, "hr": hr, "participants": participants if hr else [],
         "summary": reports.certificate_summary(participants, program.anonymity_k),
         "k": program.anonymity_k,
+        "certificate_url": request.build_absolute_uri(reverse("evaluation:certificate", args=[program.pk])),
     })
 
 
@@ -155,7 +158,8 @@ def certificate(request: HttpRequest, program_pk: int) -> HttpResponse:
     context = {"enrollment": enrollment, "program": program, "closed": closed}
     if closed:
         context["facts"] = selectors.certificate_facts(enrollment)
-        context["consent"] = getattr(enrollment, "recognition_consent", None) if enrollment.is_mentor else None
+        if enrollment.is_mentor:
+            context["consent"] = getattr(enrollment, "recognition_consent", None)
         context["note_sent"] = enrollment.manager_notes.filter(sent_at__isnull=False).exists()
     return render(request, "evaluation/certificate.html", context)
 
@@ -170,6 +174,7 @@ def consent(request: HttpRequest, program_pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Thank you: HR will send your manager a short note about your "
-                                    "contribution.") if agreed else _("Your manager will not receive a note."))
+        text = _("Thank you: HR will send your manager a short note about your contribution.") if agreed \
+            else _("Your manager will not receive a note.")
+        messages.success(request, text)
     return redirect("evaluation:certificate", program_pk)

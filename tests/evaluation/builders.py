@@ -38,15 +38,16 @@ def program(*, k: int = 3, leads=(), name: str = "Spring pilot", status: str = P
     prog = ProgramFactory(name=name, leads=list(leads), **values)
     PublishedAgreementFactory(program=prog)
     questions = Questions(
-        satisfaction=SurveyQuestion.objects.create(program=prog, survey="after_session", order=1, kind="rating",
-                                                   text="How useful was this session?",
-                                                   measures_satisfaction=True),
+        satisfaction=SurveyQuestion.objects.create(
+            program=prog, survey="after_session", order=1, kind="rating", text="How useful was this session?",
+            measures_satisfaction=True),
         fit=SurveyQuestion.objects.create(program=prog, survey="after_session", order=2, kind="rating",
                                           text="How well does your pairing fit?", first_session_only=True),
         recommendation=SurveyQuestion.objects.create(program=prog, survey="end_program", order=1,
                                                      kind="recommendation", text="Would you recommend it?"),
-        rhythm=SurveyQuestion.objects.create(program=prog, survey="mid_program", order=1, kind="choice",
-                                             text="How is the rhythm?", choices=["Right", "Too often", "Rare"]),
+        rhythm=SurveyQuestion.objects.create(
+            program=prog, survey="mid_program", order=1, kind="choice", text="How is the rhythm?",
+            choices=["Right", "Too often", "Rare"]),
     )
     return prog, questions
 
@@ -60,7 +61,8 @@ def person(prog: Program, role: str, *, department: str, level: int | None = Non
         program=prog, user=user, role=role, status=status, agreement_version=prog.current_agreement(),
         agreement_accepted_at=at(2026, 1, 1), learn_goals="Learn", teach_goals="Teach",
         applied_at=applied_at or at(2025, 12, 15),
-        decided_at=decided_at if decided_at is not None else (at(2026, 1, 2) if status != "applied" else None))
+        decided_at=decided_at if decided_at is not None else (
+            at(2026, 1, 2) if status != "applied" else None))
 
 
 def pair(prog: Program, mentor: Enrollment, mentee: Enrollment, *, status: str = "active",
@@ -73,8 +75,9 @@ def pair(prog: Program, mentor: Enrollment, mentee: Enrollment, *, status: str =
 
 
 def session(p: Pair, starts_at: dt.datetime, status: str = "held", minutes: int = 45) -> Meeting:
-    return Meeting.objects.create(pair=p, starts_at=starts_at, ends_at=starts_at + dt.timedelta(minutes=minutes),
-                                  status=status, mode="video", proposed_by=p.mentor.user)
+    ends_at = starts_at + dt.timedelta(minutes=minutes)
+    return Meeting.objects.create(pair=p, starts_at=starts_at, ends_at=ends_at, status=status, mode="video",
+                                  proposed_by=p.mentor.user)
 
 
 def held(p: Pair, count: int, *, first: dt.datetime | None = None) -> list[Meeting]:
@@ -99,8 +102,8 @@ def invite(enrollment: Enrollment, kind: str, *, meeting: Meeting | None = None,
            sent_at: dt.datetime | None = None) -> SurveyInvitation:
     sent = sent_at or ((meeting.ends_at + dt.timedelta(hours=2)) if meeting else at(2026, 2, 20))
     return SurveyInvitation.objects.create(
-        program=enrollment.program, recipient=enrollment.user, enrollment=enrollment, kind=kind, meeting=meeting,
-        sent_at=sent, expires_at=sent + dt.timedelta(days=14))
+        program=enrollment.program, recipient=enrollment.user, enrollment=enrollment, kind=kind,
+        meeting=meeting, sent_at=sent, expires_at=sent + dt.timedelta(days=14))
 
 
 def answer(invitation: SurveyInvitation, answers: dict[SurveyQuestion, object]) -> SurveyResponse:
@@ -140,8 +143,8 @@ def exit_request(p: Pair, *, reason: str = "") -> ExitRequest:
 
 
 def goal(prog: Program, kind: str, title: str, **fields) -> Goal:
-    return Goal.objects.create(program=prog, kind=kind, title=title, order=Goal.objects.filter(program=prog).count(),
-                               **fields)
+    order = Goal.objects.filter(program=prog).count()
+    return Goal.objects.create(program=prog, kind=kind, title=title, order=order, **fields)
 
 
 @dataclass

@@ -54,7 +54,8 @@ def six_pairs(db, frozen, lead) -> b.SixPairs:
                for i, d in enumerate(["Sales"] * 4 + ["Finance"] * 2)]
     others = [b.person(prog, "mentee", department="Finance", status="declined", name="Declined 1"),
               b.person(prog, "mentor", department="Finance", status="declined", name="Declined 2"),
-              b.person(prog, "mentee", department="Finance", status="waitlisted", level=9, name="Waitlisted 1")]
+              b.person(prog, "mentee", department="Finance", status="waitlisted", level=9,
+                       name="Waitlisted 1")]
     pairs = [b.pair(prog, m, s) for m, s in zip(mentors, mentees, strict=True)]
     sessions = [b.held(p, n) for p, n in zip(pairs, [4, 4, 3, 3, 1, 0], strict=True)]
     b.session(pairs[4], b.at(2026, 2, 2, 10), status="no_show")
@@ -63,7 +64,8 @@ def six_pairs(db, frozen, lead) -> b.SixPairs:
     b.cancelled(pairs[5], "mentee", b.at(2026, 1, 26, 10))
     b.cancelled(pairs[4], "mentee", b.at(2026, 2, 16, 10))
     b.cancelled(pairs[2], "mentee", b.at(2026, 2, 23, 10))
-    for index, role in ((0, "mentor"), (1, "mentor"), (3, "mentor"), (0, "mentee"), (1, "mentee"), (2, "mentee")):
+    moves = ((0, "mentor"), (1, "mentor"), (3, "mentor"), (0, "mentee"), (1, "mentee"), (2, "mentee"))
+    for index, role in moves:
         b.event(sessions[index][1], role, "rescheduled")
     # After-session surveys on each pair's first session.
     answers = {mentees[0]: (5, 5), mentees[1]: (4, 4), mentors[0]: (4, 3), mentors[1]: (3, None),

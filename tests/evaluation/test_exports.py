@@ -37,7 +37,7 @@ def test_a_department_name_that_looks_like_a_formula_is_written_as_text(client, 
         b.person(program, "mentee", department="Sales", name=f"S{i}")
     client.force_login(lead)
     rows = get_csv(client, program, "departments")
-    assert ["'=cmd|'/C calc'!A0", "3"] == rows[1][:2]
+    assert rows[1][:2] == ["'=cmd|'/C calc'!A0", "3"]
 
 
 def test_the_file_is_named_after_the_program_the_table_and_the_day(client, lead, six_pairs):

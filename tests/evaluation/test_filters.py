@@ -49,10 +49,11 @@ def test_the_department_filter_changes_the_figures_and_the_links(client, lead, s
     # Pairs p4–p6 have a Marketing mentor: 3 + 1 + 0 sessions; outside, p1–p3 held 11 (6 people).
     assert value(stat(report, "engagement", "Sessions held")) == 4
     html = response.content.decode()
-    assert reverse("evaluation:export", args=[six_pairs.program.pk, "funnel"]) + "?department=Marketing" in html
+    export = reverse("evaluation:export", args=[six_pairs.program.pk, "funnel"])
+    assert export + "?department=Marketing" in html
 
 
-def test_a_filtered_figure_is_hidden_when_the_rest_of_the_program_would_be_a_small_group(client, lead, six_pairs):
+def test_a_filtered_figure_is_hidden_when_the_rest_would_be_a_small_group(client, lead, six_pairs):
     client.force_login(lead)
     report = get_dashboard(client, six_pairs.program, department="Sales").context["report"]
     # Pairs with a Sales mentee held 14 of the 15 sessions: the one left is p5's (2 people).
@@ -61,7 +62,8 @@ def test_a_filtered_figure_is_hidden_when_the_rest_of_the_program_would_be_a_sma
 
 def test_the_date_range_limits_sessions_and_answers(client, lead, six_pairs):
     client.force_login(lead)
-    report = get_dashboard(client, six_pairs.program, **{"from": "2026-01-19", "to": "2026-02-15"}).context["report"]
+    response = get_dashboard(client, six_pairs.program, **{"from": "2026-01-19", "to": "2026-02-15"})
+    report = response.context["report"]
     # Sessions on 26 January (4) and 9 February (4).
     assert value(stat(report, "engagement", "Sessions held")) == 8
     weeks = [r[0] for r in table(report, "weekly").rows]
@@ -69,8 +71,8 @@ def test_the_date_range_limits_sessions_and_answers(client, lead, six_pairs):
 
 
 def test_the_intake_filter_selects_people_by_the_month_they_applied(client, lead, six_pairs):
-    late = [b.person(six_pairs.program, "mentee", department="Sales", applied_at=b.at(2026, 1, 20), name=f"L{i}")
-            for i in range(3)]
+    late = [b.person(six_pairs.program, "mentee", department="Sales", applied_at=b.at(2026, 1, 20),
+                     name=f"L{i}") for i in range(3)]
     assert late
     client.force_login(lead)
     response = get_dashboard(client, six_pairs.program, cohort="2026-01")

@@ -28,19 +28,20 @@ def grow(program, questions, pairs: int) -> None:
         made.append(b.pair(program, mentor, mentee))
     meetings = Meeting.objects.bulk_create([
         Meeting(pair=p, starts_at=b.at(2026, 1, 12, 10) + dt.timedelta(weeks=w),
-                ends_at=b.at(2026, 1, 12, 11) + dt.timedelta(weeks=w), status="held" if w % 4 else "cancelled",
-                mode="video") for p in made for w in range(6)])
+                ends_at=b.at(2026, 1, 12, 11) + dt.timedelta(weeks=w),
+                status="held" if w % 4 else "cancelled", mode="video") for p in made for w in range(6)])
     MeetingEvent.objects.bulk_create([
         MeetingEvent(meeting=m, actor_role="mentee", kind="cancelled", at=m.starts_at)
         for m in meetings if m.status == "cancelled"])
     pairs_by_id = {p.pk: p for p in Pair.objects.filter(program=program).select_related("mentor", "mentee")}
     invitations = SurveyInvitation.objects.bulk_create([
-        SurveyInvitation(program=program, recipient_id=e.user_id, enrollment=e, kind="after_session", meeting=m,
-                         sent_at=m.ends_at, answered_at=m.ends_at + dt.timedelta(hours=1))
+        SurveyInvitation(program=program, recipient_id=e.user_id, enrollment=e, kind="after_session",
+                         meeting=m, sent_at=m.ends_at, answered_at=m.ends_at + dt.timedelta(hours=1))
         for m in meetings if m.status == "held"
         for e in (pairs_by_id[m.pair_id].mentor, pairs_by_id[m.pair_id].mentee)])
     responses = SurveyResponse.objects.bulk_create([
-        SurveyResponse(invitation=i, program=program, kind=i.kind, submitted_at=i.answered_at) for i in invitations])
+        SurveyResponse(invitation=i, program=program, kind=i.kind, submitted_at=i.answered_at)
+        for i in invitations])
     SurveyAnswer.objects.bulk_create([
         SurveyAnswer(response=r, question=questions.satisfaction, question_text="Useful?", kind="rating",
                      number=3 + r.pk % 3) for r in responses])
