@@ -6,11 +6,11 @@ Run from the repository root::
     DATABASE_URL=postgres://… python benchmarks/dashboard.py
 
 With DATABASE_URL it creates (and afterwards drops) a throwaway database named
-``flipside_bench_dashboard`` next to the one in the URL; without it, a SQLite file in a temporary
-folder. It migrates, seeds a small program (50 pairs) and a large one (2,500 pairs, 50,000
-sessions, 100,000 survey answers) with ``bulk_create``, renders each program's dashboard through
-Django's test client as a signed-in program lead, and prints a few human-readable lines, then
-exactly one JSON line (last)::
+``flipside_bench_dashboard`` (``--db-name`` to choose another) next to the one in the URL;
+without it, a SQLite file in a temporary folder. It migrates, seeds a small program (50 pairs)
+and a large one (2,500 pairs, 50,000 sessions, 100,000 survey answers) with ``bulk_create``,
+renders each program's dashboard through Django's test client as a signed-in program lead,
+and prints a few human-readable lines, then exactly one JSON line (last)::
 
     {"benchmark": "dashboard", "queries_small": …, "queries_large": …, "render_s_small": …, …}
 
@@ -68,25 +68,25 @@ def _maintenance(url: str, statement: str) -> None:
     raise RuntimeError(f"cannot reach a maintenance database: {last_error}")
 
 
-def create_database() -> str | None:
-    """A fresh PostgreSQL database next to DATABASE_URL's (returns the original URL), or None."""
+def create_database(name: str = BENCH_DB) -> str | None:
+    """A fresh PostgreSQL database ``name`` next to DATABASE_URL's (returns the original URL), or None."""
     url = os.environ.get("DATABASE_URL")
     if not url:
         os.environ["VAR_DIR"] = tempfile.mkdtemp(prefix="flipside-bench-dashboard-")
         return None
-    _maintenance(url, f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
-    _maintenance(url, f'CREATE DATABASE "{BENCH_DB}"')
-    os.environ["DATABASE_URL"] = urlunparse(urlparse(url)._replace(path=f"/{BENCH_DB}"))
+    _maintenance(url, f'DROP DATABASE IF EXISTS "{name}"')
+    _maintenance(url, f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = urlunparse(urlparse(url)._replace(path=f"/{name}"))
     return url
 
 
-def drop_database(original_url: str | None) -> None:
+def drop_database(original_url: str | None, name: str = BENCH_DB) -> None:
     if original_url is None:
         return
     from django.db import connections
 
     connections.close_all()
-    _maintenance(original_url, f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
+    _maintenance(original_url, f'DROP DATABASE IF EXISTS "{name}"')
 
 
 # --- seeding -------------------------------------------------------------------------------------
@@ -303,9 +303,11 @@ def main() -> None:
     parser.add_argument("--sessions-per-pair", type=int, default=20)
     parser.add_argument("--answers", type=int, default=100_000, help="survey answers in the large program")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--db-name", default=BENCH_DB,
+                        help="the throwaway PostgreSQL database (created and dropped)")
     args = parser.parse_args()
 
-    original_url = create_database()
+    original_url = create_database(args.db_name)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentoring.settings")
     import django
 
@@ -344,7 +346,7 @@ def main() -> None:
             "sessions_large": large_counts["sessions"], "answers_large": large_counts["answers"],
         }))
     finally:
-        drop_database(original_url)
+        drop_database(original_url, args.db_name)
 
 
 if __name__ == "__main__":

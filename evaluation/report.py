@@ -233,7 +233,7 @@ class Cubes:
 
     def fig(self, rows: Rows, fn: FigureFn) -> Fig:
         own = fn(self.pick(rows))
-        return Fig(own.value, own.n, self._rests(rows, fn))
+        return Fig(own.value, own.n, own.rests + self._rests(rows, fn))
 
     def cell(self, rows: Rows, fn: FigureFn) -> Cell:
         cell = anonymity.figure(self.fig(rows, fn), self.k)
@@ -257,7 +257,7 @@ class Cubes:
             for v in values:
                 own = fn([r for r in mine if r.get(dim) == v])
                 rest = (fn([r for r in others if r.get(dim) == v]).n,) if self.selection.active else ()
-                groups.append(Fig(own.value, own.n, rest))
+                groups.append(Fig(own.value, own.n, own.rests + rest))
             total = self.fig(rows, fn)
             cells, total_cell = anonymity.breakdown(groups, total, self.k)
             if total_cell is not None and total_cell.shown and self.forced(rows, fn):
@@ -292,11 +292,10 @@ def average_of(total: str = "total", count: str = "answers", people: str = "peop
     return fn
 
 
-def share_people(*parts: int) -> int:
-    """People behind a share: its smallest non-empty part (whole, part, rest of the whole), since
-    a share with its whole gives every part away."""
-    nonzero = [p for p in parts if p > 0]
-    return min(nonzero) if nonzero else 0
+def share_fig(value: float | None, whole: int, part: int) -> Fig:
+    """A share of ``whole`` people: "fewer than k" when the whole is small, and hidden when the
+    part or the rest of the whole is (a share with its whole gives both away)."""
+    return Fig(value, whole, (part, whole - part))
 
 
 def per_cell(rows: Rows, key: Callable[[dict], Any], *, sums: Sequence[str] = ("total", "answers"),
@@ -321,24 +320,25 @@ def per_cell(rows: Rows, key: Callable[[dict], Any], *, sums: Sequence[str] = ("
 # --- building the report --------------------------------------------------------------------------------
 
 
-def split_answers(rows: Rows) -> Rows:
-    """The answers cube's answer rows, with their question's text and flags."""
-    questions = {r["question_id"]: r for r in rows if r["source"] == "question"}
+def split_answers(rows: Rows) -> tuple[Rows, Rows]:
+    """The answers cube as (answer rows with their question's text and flags, satisfaction cells)."""
+    questions = {r["q"]: r for r in rows if r["source"] == "question"}
     answers = []
     for row in rows:
         if row["source"] != "answers":
             continue
-        meta = questions.get(row["question_id"], {})
+        meta = questions.get(row["q"], {})
         answers.append({**row, "label": meta.get("label") or _("(a question since removed)"),
-                        "question__survey": meta.get("survey"), "question__order": meta.get("order"),
-                        "question__measures_satisfaction": bool(meta.get("sat")),
-                        "question__first_session_only": bool(meta.get("fit"))})
-    return answers
+                        "kind": meta.get("qkind") or "", "survey": meta.get("survey"),
+                        "order": meta.get("order"), "sat": bool(meta.get("sat")),
+                        "fit": bool(meta.get("fit"))})
+    return answers, [r for r in rows if r["source"] == "satisfaction"]
 
 
 def build(program: Program, filters: Filters, data: dict) -> Report:
     k = program.anonymity_k
-    data = {**data, "answers": split_answers(data["answers"])}
+    answers, satisfaction = split_answers(data["answers"])
+    data = {**data, "answers": answers, "satisfaction": satisfaction}
     cubes = Cubes(Selection(filters.department, filters.cohort), k)
     window: Window = data["window"]
     ctx = _Context(program=program, filters=filters, data=data, cubes=cubes, k=k, window=window)
@@ -681,45 +681,48 @@ def _roles_table(ctx: _Context) -> Table:
 # 3. Quality ----------------------------------------------------------------------------------------------
 
 
+def _scoped(ctx: _Context, rows: Rows, value: Any, *, people: str = "people",
+            rest: str = "rest_people") -> Fig:
+    """A figure from SQL-filtered answer rows (several months or questions): the biggest row's
+    people stand for it, a safe lower bound since the rows may share people."""
+    n = max((r[people] or 0 for r in rows), default=0)
+    rests = (max((r[rest] or 0 for r in rows), default=0),) if ctx.filters.people else ()
+    return Fig(value, n, rests)
+
+
+def _average(rows: Rows) -> float | None:
+    answers = sum(r["answers"] or 0 for r in rows)
+    return sum(r["total"] or 0 for r in rows) / answers if answers else None
+
+
 def _quality(ctx: _Context) -> Section:
     cubes, k = ctx.cubes, ctx.k
     answers = ctx.data["answers"]
     numeric = [r for r in answers
                if r["kind"] in (SurveyQuestion.Kind.RATING, SurveyQuestion.Kind.RECOMMENDATION)]
-    question_ids = sorted({r["question_id"] for r in numeric},
-                          key=lambda q: _question_order(numeric, q))
     questions = Table("questions", _("Average per survey question"),
                       [Column(_("Question"), TEXT), Column(_("Survey"), TEXT), Column(_("Scale"), TEXT),
                        Column(_("Average"), AVERAGE), Column(_("Answers"))],
                       note=_("Each average is shown when at least %(k)s people answered the question.")
                       % {"k": k}, empty=_("No rating answers yet."))
     surveys = dict(SurveyQuestion.Survey.choices)
-    for qid in question_ids:
-        mine = [r for r in numeric if r["question_id"] == qid]
+    for qid in sorted({r["q"] for r in numeric}, key=lambda q: _question_order(numeric, q)):
+        mine = [r for r in numeric if r["q"] == qid]
         first = mine[0]
-        collapsed = per_cell(mine, lambda r: r["question_id"])
-        avg = cubes.cell(collapsed, average_of())
-        count = with_cell(avg, cubes.fig(collapsed, total_of("answers")).value)
+        avg = anonymity.figure(_scoped(ctx, mine, _average(mine)), k)
+        count = with_cell(avg, sum(r["answers"] or 0 for r in mine))
         scale = "0–10" if first["kind"] == SurveyQuestion.Kind.RECOMMENDATION else "1–5"
-        survey = surveys.get(first["question__survey"], "—")
-        questions.rows.append([first["label"], survey, scale, avg, count])
+        questions.rows.append([first["label"], surveys.get(first["survey"], "—"), scale, avg, count])
 
     choices = _choices_table(ctx, answers)
-    sat_rows = per_cell([r for r in numeric if r["question__measures_satisfaction"]
-                         and r["kind"] == SurveyQuestion.Kind.RATING], lambda r: "sat")
-    satisfaction = cubes.cell(sat_rows, average_of())
-    rec_rows_all = [r for r in numeric if r["kind"] == SurveyQuestion.Kind.RECOMMENDATION]
-    rec_rows = per_cell(rec_rows_all, lambda r: "rec")
-    recommendation = cubes.cell(rec_rows, average_of())
-    fit_rows = per_cell([r for r in numeric if r["question__first_session_only"]
-                         and r["kind"] == SurveyQuestion.Kind.RATING], lambda r: "fit")
-    fit = cubes.cell(fit_rows, average_of())
-    groups = ("promoters", "passives", "detractors")
-    nps_table, nps = _nps_table(ctx, per_cell(
-        rec_rows_all, lambda r: "rec", sums=("total", "answers", *[f"{g}_answers" for g in groups]),
-        maxes=("people", *[f"{g}_people" for g in groups])))
+    satisfaction = cubes.cell(ctx.data["satisfaction"], average_of())
+    recommendation_rows = [r for r in numeric if r["kind"] == SurveyQuestion.Kind.RECOMMENDATION]
+    recommendation = anonymity.figure(_scoped(ctx, recommendation_rows, _average(recommendation_rows)), k)
+    fit_rows = [r for r in numeric if r["fit"] and r["kind"] == SurveyQuestion.Kind.RATING]
+    fit = anonymity.figure(_scoped(ctx, fit_rows, _average(fit_rows)), k)
+    nps_table, nps = _nps_table(ctx, recommendation_rows)
     responses, overall_rate = _response_table(ctx)
-    trend = _trend_table(ctx, sat_rows)
+    trend = _trend_table(ctx)
     ctx.results.update(satisfaction=satisfaction, recommendation=recommendation, response_rate=overall_rate)
     stats = [
         Stat(_("Average satisfaction"), satisfaction, AVERAGE,
@@ -744,14 +747,13 @@ def with_cell(cell: Cell, value: Any) -> Cell:
 
 
 def _question_order(rows: Rows, qid: int) -> tuple:
-    row = next(r for r in rows if r["question_id"] == qid)
+    row = next(r for r in rows if r["q"] == qid)
     order = ["after_session", "mid_program", "end_program"]
-    survey = row["question__survey"]
-    return (order.index(survey) if survey in order else 9, row["question__order"] or 0, qid or 0)
+    return (order.index(row["survey"]) if row["survey"] in order else 9, row["order"] or 0, qid or 0)
 
 
 def _choices_table(ctx: _Context, answers: Rows) -> Table:
-    cubes, k = ctx.cubes, ctx.k
+    k = ctx.k
     rows = [r for r in answers if r["kind"] == SurveyQuestion.Kind.CHOICE]
     table = Table("choices", _("Single-choice questions"),
                   [Column(_("Question"), TEXT), Column(_("Answer"), TEXT),
@@ -759,20 +761,13 @@ def _choices_table(ctx: _Context, answers: Rows) -> Table:
                   note=_("Options chosen by fewer than %(k)s people are hidden, and so is one more option "
                          "when that alone would let them be worked out.") % {"k": k},
                   empty=_("No single-choice answers yet."))
-    for qid in sorted({r["question_id"] for r in rows}, key=lambda q: _question_order(rows, q)):
-        mine = [r for r in rows if r["question_id"] == qid]
+    for qid in sorted({r["q"] for r in rows}, key=lambda q: _question_order(rows, q)):
+        mine = [r for r in rows if r["q"] == qid]
         options = sorted({r["choice"] for r in mine})
-        total = per_cell(mine, lambda r: r["question_id"])
-        answers_total = cubes.fig(total, total_of("answers")).value or 0
-
-        def option(value: str) -> FigureFn:
-            def fn(rs: Rows) -> Fig:
-                picked = [r for r in rs if r["choice"] == value]
-                return Fig(sum(r["answers"] for r in picked), sum(r["people"] for r in picked))
-            return fn
-        groups = [cubes.fig(mine, option(o)) for o in options]
-        forced = [cubes.forced(mine, option(o)) for o in options]
-        cells, _t = anonymity.breakdown(groups, cubes.fig(total, total_of("answers")), k, forced=forced)
+        answers_total = sum(r["answers"] or 0 for r in mine)
+        groups = [_scoped(ctx, [r for r in mine if r["choice"] == o],
+                          sum(r["answers"] or 0 for r in mine if r["choice"] == o)) for o in options]
+        cells, _t = anonymity.breakdown(groups, _scoped(ctx, mine, answers_total), k)
         for o, cell in zip(options, cells, strict=True):
             share = with_cell(cell, cell.value / answers_total if cell.shown and answers_total else None)
             table.rows.append([mine[0]["label"], o, share])
@@ -781,19 +776,13 @@ def _choices_table(ctx: _Context, answers: Rows) -> Table:
 
 def _nps_table(ctx: _Context, rows: Rows) -> tuple[Table, Cell]:
     """Promoters, passives and detractors: a breakdown of the people who answered."""
-    cubes, k = ctx.cubes, ctx.k
+    k = ctx.k
     labels = [("promoters", _("Promoters (9–10)")), ("passives", _("Passives (7–8)")),
               ("detractors", _("Detractors (0–6)"))]
-
-    def group(name: str) -> FigureFn:
-        def fn(rs: Rows) -> Fig:
-            return Fig(sum(r[f"{name}_answers"] for r in rs), sum(r[f"{name}_people"] for r in rs))
-        return fn
-    groups = [cubes.fig(rows, group(name)) for name, _label in labels]
-    forced = [cubes.forced(rows, group(name)) for name, _label in labels]
-    total = cubes.fig(rows, total_of("answers"))
-    cells, total_cell = anonymity.breakdown(groups, total, k, forced=forced)
-    answers = total.value or 0
+    groups = [_scoped(ctx, rows, sum(r[f"{name}_answers"] or 0 for r in rows), people=f"{name}_people",
+                      rest=f"{name}_rest") for name, _label in labels]
+    answers = sum(r["answers"] or 0 for r in rows)
+    cells, total_cell = anonymity.breakdown(groups, _scoped(ctx, rows, answers), k)
     table = Table("recommendation", _("Recommendation: promoters and detractors"),
                   [Column(_("Group"), TEXT), Column(_("Share of answers"), PERCENT)],
                   empty=_("No recommendation answers yet."))
@@ -817,8 +806,7 @@ def response_rate(suffix: str) -> FigureFn:
         sent = sum(r[f"sent{suffix}"] for r in rs)
         invited = sum(r[f"invited_people{suffix}"] for r in rs)
         answered = sum(r[f"answered_people{suffix}"] for r in rs)
-        return Fig(sum(r[f"answered{suffix}"] for r in rs) / sent if sent else None,
-                   share_people(invited, answered, invited - answered))
+        return share_fig(sum(r[f"answered{suffix}"] for r in rs) / sent if sent else None, invited, answered)
     return fn
 
 
@@ -853,22 +841,21 @@ def SURVEY_NAMES() -> list[tuple[str, str]]:  # noqa: N802 - a constant, transla
             ("end_program", _("End of program"))]
 
 
-def _trend_table(ctx: _Context, satisfaction_rows: Rows) -> Table:
+def _trend_table(ctx: _Context) -> Table:
     """Satisfaction by month: a breakdown of the overall satisfaction (months add up to it)."""
-    cubes, k = ctx.cubes, ctx.k
-    rows = [r for r in ctx.data["answers"] if r["question__measures_satisfaction"] and r["month"]]
+    k = ctx.k
+    rows = [r for r in ctx.data["answers"] if r["sat"] and r["kind"] == SurveyQuestion.Kind.RATING]
     months = sorted({r["month"] for r in rows})
     table = Table("satisfaction_trend", _("Satisfaction over time"),
                   [Column(_("Month"), TEXT), Column(_("Average satisfaction"), AVERAGE),
                    Column(_("Answers"))],
                   note=_("Average of the satisfaction ratings given in each month (1–5)."),
                   empty=_("No satisfaction ratings yet."))
-    by_month = [per_cell([r for r in rows if r["month"] == m], lambda r: "sat") for m in months]
-    groups = [cubes.fig(mine, average_of()) for mine in by_month]
-    forced = [cubes.forced(mine, average_of()) for mine in by_month]
-    cells, _total = anonymity.breakdown(groups, cubes.fig(satisfaction_rows, average_of()), k, forced=forced)
+    by_month = [[r for r in rows if r["month"] == m] for m in months]
+    groups = [_scoped(ctx, mine, _average(mine)) for mine in by_month]
+    cells, _total = anonymity.breakdown(groups, ctx.cubes.fig(ctx.data["satisfaction"], average_of()), k)
     for month, mine, cell in zip(months, by_month, cells, strict=True):
-        answers = with_cell(cell, sum(r["answers"] for r in cubes.pick(mine)))
+        answers = with_cell(cell, sum(r["answers"] or 0 for r in mine))
         table.rows.append([formats.date_format(month, "F Y"), cell, answers])
     table.chart = {"type": "line", "labels": [formats.date_format(m, "M Y") for m in months],
                    "datasets": [{"label": _("Average satisfaction"), "kind": "line",
@@ -985,8 +972,7 @@ def _breakdowns(ctx: _Context) -> Section:
     # Every breakdown column comes from its own cube; each row type is tagged so one pass of
     # `Cubes.breakdown` handles them side by side.
     participants = _tagged(enrol, "enrol")
-    answers = _tagged(per_cell([r for r in data["answers"] if r["question__measures_satisfaction"]
-                                and r["kind"] == SurveyQuestion.Kind.RATING], lambda r: "sat"), "sat")
+    answers = _tagged(data["satisfaction"], "sat")
     invitations = _tagged(data["invitations"], "inv")
     events = _tagged([r for r in data["events"] if r["kind"] == "cancelled"], "cancel")
     rows = [*participants, *answers, *invitations, *events]
@@ -999,8 +985,7 @@ def _breakdowns(ctx: _Context) -> Section:
     def matched_share(rs: Rows) -> Fig:
         approved = sum(r["people"] if r["status"] == "approved" else r["matched"] for r in rs)
         matched = sum(r["matched"] for r in rs)
-        people = share_people(approved, matched, approved - matched)
-        return Fig(matched / approved if approved else None, people)
+        return share_fig(matched / approved if approved else None, approved, matched)
 
     def cancellations(rs: Rows) -> Fig:
         return Fig(sum(r["events"] for r in rs), sum(r["people"] for r in rs))
@@ -1146,7 +1131,7 @@ def certificate_summary(participants: Sequence, k: int) -> list[Stat]:
 
     def part(n: int, whole: int) -> Cell:
         # A part of a shown whole gives the rest away: both must be none or at least k people.
-        return anonymity.figure(Fig(n, share_people(n, whole - n)), k)
+        return anonymity.figure(Fig(n, n, (whole - n,)), k)
     return [
         Stat(_("Certificates"), total_cell, note=_("Everyone who was in a pair that started.")),
         Stat(_("Junior mentors"), mentor_cell),

@@ -57,7 +57,8 @@ from surveys.models import SurveyAnswer, SurveyInvitation
 
 # Level bands of the breakdown (inclusive; None = no upper limit).
 LEVEL_BANDS: tuple[tuple[int, int | None], ...] = ((1, 3), (4, 6), (7, 9), (10, 12), (13, None))
-# A pair whose after-session ratings of the last RECENT weeks average below this (1–5) is at risk.
+# A pair whose session ratings (the satisfaction questions after its sessions) of the last RECENT
+# weeks average below this (1–5) is at risk.
 LOW_RATING = 3
 RECENT = dt.timedelta(weeks=8)
 # At most this many weekly buckets; earlier sessions count in the first one.
@@ -287,50 +288,61 @@ def enrollment_cube(program: Program) -> list[dict]:
     return _cube(applied.union(eligible, all=True))
 
 
-def answers_cube(program: Program, window: Window) -> list[dict]:
-    """Rating, recommendation and single-choice answers by question, option, month and cell.
+def answers_cube(program: Program, filters: Filters, window: Window) -> list[dict]:
+    """Survey answers: by question, option and month, and satisfaction by cell.
 
-    Two SELECTs in one query (UNION ALL), told apart by ``source``:
+    Three SELECTs in one query (UNION ALL), told apart by ``source``:
 
-    * "answers": sums, counts and people per question, ``choice`` (the option, for single-choice
-      questions) and cell; recommendation answers also count promoters, passives and detractors
-      (9–10, 7–8, 0–6) and their people. Answers to satisfaction questions are also split by
-      ``month`` (the trend chart); elsewhere their months are added up, and the people of the
-      largest month stand for them (a safe lower bound). One pass over the answers feeds the
-      per-question averages, satisfaction and its trend, recommendation and pairing fit.
-    * "question": each question's text, survey, order and flags, once — kept out of the first
-      SELECT's grouping, which makes its sort much narrower.
+    * "answers": rating, recommendation and single-choice answers by question, ``choice`` (the
+      option of a single-choice answer) and ``month``, with their people. Like the pair figures,
+      the department/intake filter applies in SQL (the respondent's), with the people outside it
+      (``rest_*``). Recommendation answers also count promoters, passives and detractors
+      (9–10, 7–8, 0–6).
+    * "satisfaction": the answers to satisfaction questions by cell (a cube): the headline
+      satisfaction, its goal and the breakdown tables.
+    * "question": each question's text, survey, order and flags, once.
     """
     person = "response__invitation__enrollment"
     base = SurveyAnswer.objects.filter(_between("response__submitted_at", window), response__program=program)
-    choice = Case(When(kind=SurveyQuestion.Kind.CHOICE, then=F("text")), default=Value(""),
-                  output_field=TextField())
-    month = Case(When(question__measures_satisfaction=True, then=MonthStart("response__submitted_at")),
-                 default=None, output_field=DateField())
-    # Typed NULLs: PostgreSQL would read two untyped NULLs in a column as text.
-    none = {"survey": _null(TextField()), "order": _null(IntegerField()), "sat": _null(BooleanField()),
-            "fit": _null(BooleanField()), "label": _null(TextField())}
+    scope = person_q(filters, f"{person}__")
+    inside = Q() if scope is None else scope
+
+    def people(cond: Q | None = None):
+        return Count(person, distinct=True, filter=(cond or Q()) & inside)
+
+    def rest(cond: Q | None = None):
+        return Value(0) if scope is None else Count(person, distinct=True, filter=(cond or Q()) & ~scope)
+
     groups: dict[str, object] = {}
     for name, cond in RECOMMENDATION_GROUPS.items():
-        groups[f"{name}_answers"] = Count("id", filter=cond)
-        groups[f"{name}_people"] = Count(person, distinct=True, filter=cond)
+        groups[f"{name}_answers"] = Count("id", filter=cond & inside)
+        groups[f"{name}_people"] = people(cond)
+        groups[f"{name}_rest"] = rest(cond)
+    zeros = {name: Value(0) for name in groups}
+    no_cell = {"d_department": _null(TextField()), "d_level": _null(IntegerField()),
+               "d_cohort": _null(DateField())}
+    no_meta = {"qkind": _null(TextField()), "survey": _null(TextField()), "order": _null(IntegerField()),
+               "sat": _null(BooleanField()), "fit": _null(BooleanField()), "label": _null(TextField())}
+    choice = Case(When(kind=SurveyQuestion.Kind.CHOICE, then=F("text")), default=Value(""),
+                  output_field=TextField())
     answers = (base.filter(kind__in=[*NUMERIC_KINDS, SurveyQuestion.Kind.CHOICE]).order_by()
-               .values("question_id", "kind", source=Value("answers"), choice=choice, month=month,
-                       **_dims(f"{person}__"), **none)
-               .annotate(total=Sum("number"), answers=Count("id"), people=Count(person, distinct=True),
-                         **groups))
-    zeros = {f"x_{name}": Value(0) for name in groups}
+               .values(q=F("question_id"), source=Value("answers"), choice=choice,
+                       month=MonthStart("response__submitted_at"), **no_cell, **no_meta)
+               .annotate(total=Sum("number", filter=inside), answers=Count("id", filter=inside),
+                         people=people(), rest_people=rest(), **groups))
+    satisfaction = (base.filter(question__measures_satisfaction=True, kind=SurveyQuestion.Kind.RATING,
+                                number__isnull=False).order_by()
+                    .values(q=_null(IntegerField()), source=Value("satisfaction"), choice=Value(""),
+                            month=_null(DateField()), **_dims(f"{person}__"), **no_meta)
+                    .annotate(total=Sum("number"), answers=Count("id"), people=Count(person, distinct=True),
+                              rest_people=Value(0), **zeros))
     questions = (SurveyQuestion.objects.filter(program=program).order_by()
-                 .values(x_question=F("id"), x_kind=F("kind"), x_source=Value("question"), x_choice=Value(""),
-                         x_month=Value(None, output_field=DateField()),
-                         x_d_department=Value(None, output_field=TextField()),
-                         x_d_level=Value(None, output_field=IntegerField()),
-                         x_d_cohort=Value(None, output_field=DateField()),
-                         x_survey=F("survey"), x_order=F("order"), x_sat=F("measures_satisfaction"),
-                         x_fit=F("first_session_only"), x_label=F("text"),
-                         x_total=Value(None, output_field=IntegerField()), x_answers=Value(0),
-                         x_people=Value(0), **zeros))
-    return _cube(answers.union(questions, all=True))
+                 .values(q=F("id"), source=Value("question"), choice=Value(""), month=_null(DateField()),
+                         **no_cell, qkind=F("kind"), survey_=F("survey"), order_=F("order"),
+                         sat=F("measures_satisfaction"),
+                         fit=F("first_session_only"), label=F("text"), total=_null(IntegerField()),
+                         answers_=Value(0), people_=Value(0), rest_people=Value(0), **zeros))
+    return _cube(answers.union(satisfaction, questions, all=True))
 
 
 def invitations_cube(program: Program, window: Window) -> list[dict]:
@@ -445,7 +457,8 @@ def _pairs(program: Program, filters: Filters, window: Window) -> QuerySet[Pair]
                     program_start=window.program_start)
     low_rated = (SurveyAnswer.objects
                  .filter(_between("response__submitted_at", recent), response__program=program,
-                         kind=SurveyQuestion.Kind.RATING, number__isnull=False,
+                         kind=SurveyQuestion.Kind.RATING, question__measures_satisfaction=True,
+                         number__isnull=False,
                          response__invitation__meeting__isnull=False)
                  .values("response__invitation__meeting__pair")
                  .annotate(average=Avg("number"))
@@ -603,7 +616,7 @@ def dashboard_data(program: Program, filters: Filters, *, enrollments: list[dict
         "pairs": pair_figures(program, filters, window, goal_sessions=goal_sessions),
         "weeks": sessions_by_week(program, filters, window),
         "events": events_cube(program, window),
-        "answers": answers_cube(program, window),
+        "answers": answers_cube(program, filters, window),
         "invitations": invitations_cube(program, window),
         "topics": topic_cube(program, filters, window),
     }
