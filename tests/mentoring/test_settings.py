@@ -55,7 +55,10 @@ def test_with_no_environment_it_runs_embedded(tmp_path):
     assert s["db_name"] == str(tmp_path / "var" / "flipside.sqlite3")
     assert s["broker"] == "filesystem://"
     assert s["transport"]["data_folder_in"] == s["transport"]["data_folder_out"]
-    assert s["transport"]["data_folder_in"].startswith(str(tmp_path / "var"))
+    # Every folder the filesystem transport writes (queue, processed, exchange tables) is under var/.
+    folders = {k: v for k, v in s["transport"].items() if k.endswith("_folder") or "folder_" in k}
+    assert set(folders) == {"data_folder_in", "data_folder_out", "processed_folder", "control_folder"}
+    assert all(v.startswith(str(tmp_path / "var")) for v in folders.values()), folders
     assert s["email"] == "django.core.mail.backends.console.EmailBackend"
     assert s["cache"].endswith("FileBasedCache")
     assert s["secret_len"] >= 50
