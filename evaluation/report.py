@@ -176,6 +176,33 @@ def chart_value(cell: Cell, fmt: str) -> float | None:
     return round(float(cell.value), 2)
 
 
+@dataclass
+class Series:
+    """One dataset of a chart: its cells (one per category) and how they are drawn."""
+
+    label: str
+    cells: Sequence[Any]
+    fmt: str = COUNT
+    kind: str = "bar"  # or "line"
+    style: dict = field(default_factory=dict)  # {"dashed": True} or {"pattern": True}
+
+
+def chart(kind: str, labels: Sequence[str], series: Sequence[Series], k: int, **options: Any) -> dict:
+    """The Chart.js spec for ``series`` over ``labels`` (read by static/js/charts.js).
+
+    A withheld value draws nothing, so its category says why in its label — "Matched (fewer than
+    5)" — rather than looking like a zero.
+    """
+    marked = []
+    for index, label in enumerate(labels):
+        reasons = {cell_text(s.cells[index], s.fmt, k) for s in series
+                   if isinstance(s.cells[index], Cell) and not s.cells[index].shown}
+        marked.append(f"{label} ({', '.join(sorted(reasons))})" if reasons else label)
+    datasets = [{"label": s.label, "kind": s.kind, **s.style,
+                 "data": [chart_value(cell, s.fmt) for cell in s.cells]} for s in series]
+    return {"type": kind, "labels": marked, "datasets": datasets, **options}
+
+
 # --- cubes and selections -----------------------------------------------------------------------------
 
 
@@ -427,7 +454,7 @@ def _enrolment(ctx: _Context) -> Section:
     funnel = Table("funnel", _("Enrolment funnel"), [Column(_("Stage"), TEXT), Column(_("People")),
                                                      Column(_("What counts"), TEXT)],
                    rows=[[label, cell, note] for label, cell, note in zip(labels, cells, notes, strict=True)])
-    funnel.chart = _bar_chart(funnel, value_col=1, label=_("People"), horizontal=True)
+    funnel.chart = chart("bar", labels, [Series(_("People"), cells)], ctx.k, horizontal=True)
     by_stage = dict(zip(labels, cells, strict=True))
     approved_cell, matched_cell = by_stage[_("Approved")], by_stage[_("Matched")]
     share_matched = Cell(None, anonymity.HIDDEN)
@@ -568,14 +595,10 @@ def _engagement(ctx: _Context) -> Section:
                    % {"cadence": cadence_text(program.cadence_weeks)})
     for wk, cell in zip(weeks, week_cells, strict=True):
         weekly.rows.append([formats.date_format(wk["start"], "j M Y"), cell, wk["expected"]])
-    weekly.chart = {
-        "type": "bar", "labels": [formats.date_format(wk["start"], "j M") for wk in weeks],
-        "datasets": [
-            {"label": _("Sessions held"), "data": [chart_value(c, COUNT) for c in week_cells], "kind": "bar"},
-            {"label": _("Expected"), "data": [chart_value(wk["expected"], DECIMAL) for wk in weeks],
-             "kind": "line", "dashed": True},
-        ],
-    }
+    weekly.chart = chart("bar", [formats.date_format(wk["start"], "j M") for wk in weeks], [
+        Series(_("Sessions held"), week_cells),
+        Series(_("Expected"), [wk["expected"] for wk in weeks], DECIMAL, "line", {"dashed": True}),
+    ], k)
     cadence = Table("cadence", _("Pairs on track"), [Column(_("Pairs"), TEXT), Column(_("Pairs"))],
                     rows=[[_("On track (held at least expected − 1)"), on_track_cells[0]],
                           [_("Behind the cadence"), on_track_cells[1]],
@@ -668,13 +691,10 @@ def _roles_table(ctx: _Context) -> Table:
         columns.append([*cells, total])
     for index, label in enumerate([*labels.values(), _("Total")]):
         table.rows.append([label, columns[0][index], columns[1][index]])
-    table.chart = {
-        "type": "bar", "labels": [table.rows[0][0], table.rows[1][0]],
-        "datasets": [{"label": _("Cancellations"), "data": [chart_value(c, COUNT) for c in columns[0][:2]],
-                      "kind": "bar"},
-                     {"label": _("Reschedules"), "data": [chart_value(c, COUNT) for c in columns[1][:2]],
-                      "kind": "bar", "pattern": True}],
-    }
+    table.chart = chart("bar", [table.rows[0][0], table.rows[1][0]], [
+        Series(_("Cancellations"), columns[0][:2]),
+        Series(_("Reschedules"), columns[1][:2], style={"pattern": True}),
+    ], k)
     return table
 
 
@@ -710,7 +730,7 @@ def _quality(ctx: _Context) -> Section:
         mine = [r for r in numeric if r["q"] == qid]
         first = mine[0]
         avg = anonymity.figure(_scoped(ctx, mine, _average(mine)), k)
-        count = with_cell(avg, sum(r["answers"] or 0 for r in mine))
+        count = with_cell(avg, sum(r["answers"] or 0 for r in mine), people=False)
         scale = "0–10" if first["kind"] == SurveyQuestion.Kind.RECOMMENDATION else "1–5"
         questions.rows.append([first["label"], surveys.get(first["survey"], "—"), scale, avg, count])
 
@@ -741,9 +761,16 @@ def _quality(ctx: _Context) -> Section:
                    stats=stats, tables=[questions, trend, choices, nps_table, responses])
 
 
-def with_cell(cell: Cell, value: Any) -> Cell:
-    """Show ``value`` exactly when ``cell`` is shown."""
-    return Cell(value, anonymity.SHOWN) if cell.shown else Cell(None, cell.state)
+def with_cell(cell: Cell, value: Any, *, people: bool = True) -> Cell:
+    """Show ``value`` exactly when ``cell`` is shown.
+
+    Otherwise ``value`` takes the cell's state when it counts the same people ("Learners: fewer
+    than k"); a count of something else (messages sent, answers given) is only withheld: "fewer
+    than 5" next to 12 invitations would read as if fewer than 5 had been sent.
+    """
+    if cell.shown:
+        return Cell(value, anonymity.SHOWN)
+    return Cell(None, cell.state if people else anonymity.HIDDEN)
 
 
 def _question_order(rows: Rows, qid: int) -> tuple:
@@ -831,8 +858,8 @@ def _response_table(ctx: _Context) -> tuple[Table, Cell]:
     for (kind, label), cell in zip([*kinds, ("", _("All surveys"))], [*cells, overall], strict=True):
         suffix = f"_{kind}" if kind else ""
         picked = cubes.pick(rows)
-        table.rows.append([label, with_cell(cell, sum(r[f"sent{suffix}"] for r in picked)),
-                           with_cell(cell, sum(r[f"answered{suffix}"] for r in picked)), cell])
+        table.rows.append([label, with_cell(cell, sum(r[f"sent{suffix}"] for r in picked), people=False),
+                           with_cell(cell, sum(r[f"answered{suffix}"] for r in picked), people=False), cell])
     return table, overall
 
 
@@ -855,12 +882,10 @@ def _trend_table(ctx: _Context) -> Table:
     groups = [_scoped(ctx, mine, _average(mine)) for mine in by_month]
     cells, _total = anonymity.breakdown(groups, ctx.cubes.fig(ctx.data["satisfaction"], average_of()), k)
     for month, mine, cell in zip(months, by_month, cells, strict=True):
-        answers = with_cell(cell, sum(r["answers"] or 0 for r in mine))
+        answers = with_cell(cell, sum(r["answers"] or 0 for r in mine), people=False)
         table.rows.append([formats.date_format(month, "F Y"), cell, answers])
-    table.chart = {"type": "line", "labels": [formats.date_format(m, "M Y") for m in months],
-                   "datasets": [{"label": _("Average satisfaction"), "kind": "line",
-                                 "data": [chart_value(c, AVERAGE) for c in cells]}],
-                   "min": 1, "max": 5}
+    table.chart = chart("line", [formats.date_format(m, "M Y") for m in months],
+                        [Series(_("Average satisfaction"), cells, AVERAGE, "line")], k, min=1, max=5)
     return table
 
 
@@ -881,7 +906,6 @@ def _outcomes(ctx: _Context) -> Section:
                         empty=_("No end-of-program skill ratings yet."))
     stats = []
     ctx.results["skill_gain"] = {}
-    chart_sets = []
     for direction, title in learners.items():
         mine = [r for r in skills if r["t_direction"] == direction]
         topic_ids = sorted({r["t_topic"] for r in mine}, key=lambda t: next(
@@ -901,13 +925,11 @@ def _outcomes(ctx: _Context) -> Section:
         cells, _t = anonymity.breakdown(groups, cubes.fig(per_topic, gain), k, forced=forced)
         for label, cell, fig in zip(labels, cells, groups, strict=True):
             skill_table.rows.append([label, title, cell, with_cell(cell, fig.n)])
-        chart_sets.append((title, labels, cells))
     if skill_table.rows:
         all_labels = [row[0] + " — " + (_("seniors") if row[1] == learners[Direction.JUNIOR_TEACHES]
                                         else _("juniors")) for row in skill_table.rows]
-        skill_table.chart = {"type": "bar", "horizontal": True, "labels": all_labels,
-                             "datasets": [{"label": _("Average gain"), "kind": "bar",
-                                           "data": [chart_value(r[2], SIGNED) for r in skill_table.rows]}]}
+        skill_table.chart = chart("bar", all_labels, [
+            Series(_("Average gain"), [r[2] for r in skill_table.rows], SIGNED)], k, horizontal=True)
     topics = _topics_table(ctx)
     return Section("outcomes", _("Outcomes and two-way learning"),
                    intro=_("Whether the program meets its goals, and what each side learned."),
@@ -1011,9 +1033,8 @@ def _breakdowns(ctx: _Context) -> Section:
         if table_rows:
             table.rows.append([_("All"), *totals])
         tables.append(table)
-    tables[0].chart = {"type": "bar", "labels": [r[0] for r in tables[0].rows[:-1]],
-                       "datasets": [{"label": _("Participants"), "kind": "bar",
-                                     "data": [chart_value(r[1], COUNT) for r in tables[0].rows[:-1]]}]}
+    tables[0].chart = chart("bar", [r[0] for r in tables[0].rows[:-1]],
+                            [Series(_("Participants"), [r[1] for r in tables[0].rows[:-1]])], ctx.k)
     return Section("breakdowns", _("Breakdowns"),
                    intro=_("Participants: everyone who applied. Matched: share of the approved who were "
                            "matched. Satisfaction and response rate from the surveys in the period; "
@@ -1087,13 +1108,6 @@ def _goal_status(goal: Goal, cell: Cell | None) -> str:
 
 
 # Charts and exports -------------------------------------------------------------------------------------
-
-
-def _bar_chart(table: Table, *, value_col: int, label: str, horizontal: bool = False) -> dict:
-    fmt = table.columns[value_col].fmt
-    return {"type": "bar", "horizontal": horizontal, "labels": [row[0] for row in table.rows],
-            "datasets": [{"label": label, "kind": "bar",
-                          "data": [chart_value(row[value_col], fmt) for row in table.rows]}]}
 
 
 def csv_rows(table: Table, k: int) -> list[list[str]]:

@@ -154,3 +154,26 @@ def test_every_table_on_the_page_can_be_downloaded(client, lead, six_pairs):
         assert rows and all(rows)
     names = get_csv(client, six_pairs.program, "at_risk_pairs")
     assert names == [["Junior mentor", "Senior mentee"], ["Mentor 5", "Mentee 5"], ["Mentor 6", "Mentee 6"]]
+
+
+def test_a_withheld_value_draws_no_bar_and_its_label_says_why(report):
+    spec = table(report, "cancellations").chart
+    # Junior mentors' cancellations are fewer than 3 people, the mentees' are hidden to protect them.
+    assert spec["labels"] == ["Junior mentors (fewer than 3)", "Senior mentees (hidden)"]
+    assert [d["data"] for d in spec["datasets"]] == [[None, None], [3.0, 3.0]]
+    funnel = table(report, "funnel").chart
+    assert funnel["labels"] == ["Eligible", "Applied", "Approved", "Matched", "Active"]
+    assert funnel["datasets"][0]["data"] == [15.0, 15.0, 12.0, 12.0, 12.0]
+
+
+def test_counts_beside_a_withheld_figure_are_withheld_not_fewer_than_k(client, lead, six_pairs):
+    client.force_login(lead)
+    report = get_dashboard(client, six_pairs.program, department="Finance").context["report"]
+    rates = {r[0]: [value(c) for c in r[1:]] for r in table(report, "response_rates").rows}
+    # The rate is backed by fewer than 3 people; "fewer than 3" beside the number of invitations
+    # sent would read as a count of invitations, so those counts are just hidden.
+    assert rates["End of program"] == ["hidden", "hidden", "small"]
+    questions = {r[0]: [value(c) for c in r[3:]] for r in table(report, "questions").rows}
+    assert questions["Would you recommend it?"] == ["small", "hidden"]
+    exported = get_csv(client, six_pairs.program, "response_rates", department="Finance")
+    assert ["End of program", "hidden", "hidden", "fewer than 3"] in exported
