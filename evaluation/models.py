@@ -46,3 +46,26 @@ class ManagerNote(models.Model):
 
     def __str__(self) -> str:
         return f"Manager note for enrolment {self.enrollment_id} in program {self.program_id}"
+
+
+class CertificateNotice(models.Model):
+    """The e-mail telling a participant that their certificate is ready (an outbox row).
+
+    Planned once per enrolment when its program closes, then claimed and sent like every job
+    e-mail (``surveys.outbox``): claimed rows, a sent stamp, or a skipped stamp with the reason.
+    """
+
+    enrollment = models.OneToOneField(Enrollment, on_delete=models.CASCADE, related_name="certificate_notice")
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_id = models.UUIDField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    skipped_at = models.DateTimeField(null=True, blank=True)
+    skipped_reason = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["sent_at", "skipped_at"], name="certificate_notice_pending")]
+
+    def __str__(self) -> str:
+        return f"Certificate notice for enrolment {self.enrollment_id}"

@@ -678,6 +678,21 @@ def certificate_facts(enrollment: Enrollment) -> CertificateFacts:
                             learned=sorted(t for t in learned if t))
 
 
+def certificate_notices_due(*, since) -> list[int]:
+    """Enrolments of programs closed since ``since`` that took part and were not told yet."""
+    return list(Enrollment.objects.filter(
+        _took_part(), program__status=Program.Status.CLOSED, program__closed_at__gte=since,
+        program__purged_at__isnull=True, certificate_notice__isnull=True).values_list("pk", flat=True))
+
+
+def programs_with_manager_notes_due() -> QuerySet[Program]:
+    """Closed programs with a consenting junior mentor whose manager has no note yet."""
+    waiting = Enrollment.objects.filter(
+        _took_part(), program=OuterRef("pk"), role=Enrollment.Role.MENTOR, recognition_consent__isnull=False,
+        user__manager__is_active=True, manager_notes__isnull=True)
+    return Program.objects.filter(Exists(waiting), status=Program.Status.CLOSED, purged_at__isnull=True)
+
+
 def consenting_mentors(program: Program) -> QuerySet[Enrollment]:
     """Junior mentors of the program who took part and agreed to a note to their manager."""
     return (Enrollment.objects.filter(_took_part(), program=program, role=Enrollment.Role.MENTOR,

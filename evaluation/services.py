@@ -1,22 +1,26 @@
-"""The evaluation app's only writes: recognition consent and the manager notes it allows."""
+"""The evaluation app's only writes: certificate notices, recognition consent and the manager notes."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from evaluation import selectors
-from evaluation.models import ManagerNote, RecognitionConsent
+from evaluation.models import CertificateNotice, ManagerNote, RecognitionConsent
 from pairing.models import Enrollment
 from programs.models import Program
+from surveys import emails, outbox
+from surveys.outbox import Outcome, Skip
 
 log = logging.getLogger(__name__)
 
@@ -105,3 +109,42 @@ def _note_message(*, program: Program, mentor: Enrollment, manager) -> EmailMult
                                      to=[manager.email], headers={"Auto-Submitted": "auto-generated"})
     message.attach_alternative(html, "text/html")
     return message
+
+
+# --- the certificates job ---------------------------------------------------------------------------
+
+# Participants are told about their certificate for this long after the program closed (a job that
+# was down for a while still catches up; programs closed before notices existed get none).
+NOTICE_WINDOW = timedelta(days=14)
+
+
+def certificates_tick(*, now: datetime | None = None) -> Outcome:
+    """Celebrate the programs that closed: tell each participant their certificate is ready, and
+    send the manager notes junior mentors agreed to (they agree on the certificate page)."""
+    now = now or timezone.now()
+    due = selectors.certificate_notices_due(since=now - NOTICE_WINDOW)
+    CertificateNotice.objects.bulk_create([CertificateNotice(enrollment_id=pk, created_at=now) for pk in due],
+                                          ignore_conflicts=True, batch_size=outbox.INSERT_BATCH)
+    outcome = outbox.claim_and_send(CertificateNotice, where=outbox.PENDING_SQL, load=_load_notices,
+                                    build=_notice_message)
+    outcome.created = len(due)
+    for program in selectors.programs_with_manager_notes_due():
+        outcome.sent += manager_notes_send(program=program).sent
+    return outcome
+
+
+def _load_notices(ids) -> list[CertificateNotice]:
+    return list(CertificateNotice.objects.filter(pk__in=ids).order_by("id")
+                .select_related("enrollment__user", "enrollment__program"))
+
+
+def _notice_message(row: CertificateNotice):
+    enrollment = row.enrollment
+    program, person = enrollment.program, enrollment.user
+    if program.status != Program.Status.CLOSED or program.purged_at is not None:
+        return Skip("program")
+    if not person.is_active or not person.email:
+        return Skip("inactive")
+    url = settings.SITE_URL.rstrip("/") + reverse("evaluation:certificate", args=[program.pk])
+    return emails.render(template="certificate_ready", folder="evaluation", recipient=person, program=program,
+                         outbox=f"certificate:{row.pk}", context={"enrollment": enrollment, "url": url})

@@ -277,6 +277,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "survey-reminders": {"task": "surveys.tasks.tick_survey_reminders", "schedule": 60.0},
     "nudges": {"task": "surveys.tasks.tick_nudges", "schedule": 60.0},
     "lead-digest": {"task": "surveys.tasks.tick_lead_digest", "schedule": 3600.0},
+    "certificates": {"task": "evaluation.tasks.tick_certificates", "schedule": 60.0},
     "retention": {"task": "programs.tasks.purge_expired_programs", "schedule": 6 * 3600.0},
 }
 # Hard time limit of one e-mail tick, and the lease on the rows it claims. The lease is longer, so

@@ -177,6 +177,12 @@ def my_mentoring(user) -> dict[str, object]:
     )
     for pair in pairs:
         pair.exit_requested = pair.pk in open_requests
+    # A certificate (evaluation app) for everyone who was in a pair that started, once the program closed.
+    started = {e for p in pairs if p.activated_at for e in (p.mentor_id, p.mentee_id)}
+    for enrollment in enrollments:
+        enrollment.certificate_ready = (
+            enrollment.pk in started and enrollment.program.status == Program.Status.CLOSED
+        )
     return {
         "enrollments": enrollments,
         "pairs": pairs,

@@ -158,11 +158,14 @@ class Program(models.Model):
     retention_days = models.PositiveIntegerField(
         _("keep session data for (days after the program ends)"), default=730,
         validators=[MinValueValidator(30)])
-    # Set by the surveys job once the end-of-program survey has gone out; closing a program
-    # before that needs the HR admin's explicit confirmation.
+    closed_at = models.DateTimeField(
+        _("closed at"), null=True, blank=True, editable=False,
+        help_text=_("When the program was closed: certificates are announced to participants then."))
     purged_at = models.DateTimeField(
         _("participant data removed"), null=True, blank=True, editable=False,
         help_text=_("Set by the retention job once the retention period after the end has passed."))
+    # Set by the surveys job once the end-of-program survey has gone out; closing a program
+    # before that needs the HR admin's explicit confirmation.
     end_survey_sent_at = models.DateTimeField(_("end-of-program survey sent"), null=True, blank=True,
                                               editable=False)
 

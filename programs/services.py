@@ -217,7 +217,11 @@ def program_advance(*, program: Program, actor: User, confirm_unsent_surveys: bo
                                 "want to close the program without it."))
     before = program.status
     program.status = target
-    program.save(update_fields=["status", "updated_at"])
+    fields = ["status", "updated_at"]
+    if target == Program.Status.CLOSED:
+        program.closed_at = timezone.now()
+        fields.append("closed_at")
+    program.save(update_fields=fields)
     summary = _("Moved the program from %(old)s to %(new)s") % {
         "old": Program.Status(before).label, "new": Program.Status(target).label}
     if target == Program.Status.CLOSED and program.close_needs_survey_confirmation:

@@ -50,10 +50,11 @@ def sender(program) -> str:
 
 
 def render(
-    *, template: str, recipient, program, context: dict, outbox: str, headers: dict[str, str] | None = None
+    *, template: str, recipient, program, context: dict, outbox: str, headers: dict[str, str] | None = None,
+    folder: str = "surveys",
 ) -> EmailMultiAlternatives:
-    """Build one message from ``templates/emails/surveys/<template>{_subject.txt,.txt,.html}``."""
-    base = f"emails/surveys/{template}"
+    """Build one message from ``templates/emails/<folder>/<template>{_subject.txt,.txt,.html}``."""
+    base = f"emails/{folder}/{template}"
     ctx = {**context, "recipient": recipient, "program": program, "site_url": settings.SITE_URL}
     with translation.override(settings.LANGUAGE_CODE), timezone.override(recipient.zone):
         subject = " ".join(render_to_string(f"{base}_subject.txt", ctx).split())

@@ -44,6 +44,8 @@ log = logging.getLogger(__name__)
 
 # Rows per INSERT; the rows per claim come from settings.JOBS_BATCH_SIZE.
 INSERT_BATCH = 500
+# Rows not yet sent nor skipped (the DEFAULT columns).
+PENDING_SQL = "sent_at IS NULL AND skipped_at IS NULL"
 # Mail transport failures: the rows go back to the pool and the task retries with backoff.
 TRANSPORT_ERRORS = (SMTPException, OSError)
 
@@ -241,3 +243,37 @@ def drain(step: Callable[[], tuple[int, Outcome]], *, budget_seconds: float | No
         total.add(outcome)
         if not claimed or time.monotonic() - started > budget:
             return total
+
+
+def claim_and_send(
+    model,
+    *,
+    where: str,
+    params=(),
+    load,
+    build,
+    prepare=None,
+    mark=None,
+    columns: Columns = DEFAULT,
+    on_skip=None,
+    batch_size: int | None = None,
+) -> Outcome:
+    """Drain: claim a batch in one statement, load it in a fixed number of queries, send it."""
+
+    def step() -> tuple[int, Outcome]:
+        claim_id, ids = claim(model, where=where, params=params, limit=batch_size, columns=columns)
+        if not ids:
+            return 0, Outcome()
+        rows = load(ids)
+        return len(ids), deliver(
+            model,
+            rows,
+            claim_id=claim_id,
+            build=build,
+            prepare=prepare,
+            mark=mark,
+            columns=columns,
+            on_skip=on_skip,
+        )
+
+    return drain(step)

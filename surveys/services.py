@@ -41,7 +41,7 @@ from surveys.outbox import Columns, Outcome, Skip
 
 log = logging.getLogger(__name__)
 
-PENDING_SQL = "sent_at IS NULL AND skipped_at IS NULL"
+PENDING_SQL = outbox.PENDING_SQL
 # Held sessions older than this get no survey any more (bounds the search; surveys expire anyway).
 SESSION_SURVEY_LOOKBACK = timedelta(days=30)
 # Meeting notices the web request could not hand to the broker go out with the next tick.
@@ -65,40 +65,6 @@ def _side(pair: Pair, user_id: int) -> Enrollment | None:
 
 def _partner(pair: Pair, user_id: int) -> User:
     return pair.mentee.user if pair.mentor.user_id == user_id else pair.mentor.user
-
-
-def _claim_and_send(
-    model,
-    *,
-    where: str,
-    params=(),
-    load,
-    build,
-    prepare=None,
-    mark=None,
-    columns: Columns = outbox.DEFAULT,
-    on_skip=None,
-    batch_size: int | None = None,
-) -> Outcome:
-    """Drain: claim a batch in one statement, load it in a fixed number of queries, send it."""
-
-    def step() -> tuple[int, Outcome]:
-        claim_id, ids = outbox.claim(model, where=where, params=params, limit=batch_size, columns=columns)
-        if not ids:
-            return 0, Outcome()
-        rows = load(ids)
-        return len(ids), outbox.deliver(
-            model,
-            rows,
-            claim_id=claim_id,
-            build=build,
-            prepare=prepare,
-            mark=mark,
-            columns=columns,
-            on_skip=on_skip,
-        )
-
-    return outbox.drain(step)
 
 
 # --- meeting reminders ---------------------------------------------------------------------
@@ -244,7 +210,7 @@ def _reminder_message(row: MeetingReminder, calendars: dict[tuple[int, int], byt
 
 def meeting_reminders_send() -> Outcome:
     calendars: dict[tuple[int, int], bytes] = {}
-    return _claim_and_send(
+    return outbox.claim_and_send(
         MeetingReminder,
         where=PENDING_SQL,
         load=_load_reminders,
@@ -463,7 +429,7 @@ def survey_invitations_send() -> Outcome:
         days = timedelta(days=row.program.survey_expiry_days)
         return {"expires_at": now + days, "remind_at": now + days / 2}
 
-    return _claim_and_send(
+    return outbox.claim_and_send(
         SurveyInvitation, where=PENDING_SQL, load=_load_invitations, build=build, prepare=prepare, mark=mark
     )
 
@@ -546,7 +512,7 @@ def survey_reminders_tick(*, now: datetime | None = None) -> Outcome:
         ids = [pk for pks in skipped.values() for pk in pks]
         SurveyInvitation.objects.filter(pk__in=ids, reminder_sent_at__isnull=True).update(remind_at=None)
 
-    return _claim_and_send(
+    return outbox.claim_and_send(
         SurveyInvitation,
         where=where,
         params=[now_db, now_db],
@@ -705,7 +671,7 @@ def nudges_send() -> Outcome:
             },
         )
 
-    return _claim_and_send(Nudge, where=PENDING_SQL, load=load, build=build)
+    return outbox.claim_and_send(Nudge, where=PENDING_SQL, load=load, build=build)
 
 
 def nudges_tick(*, now: datetime | None = None) -> Outcome:
@@ -788,7 +754,7 @@ def lead_digests_send() -> Outcome:
             },
         )
 
-    return _claim_and_send(LeadDigest, where=PENDING_SQL, load=load, build=build)
+    return outbox.claim_and_send(LeadDigest, where=PENDING_SQL, load=load, build=build)
 
 
 def lead_digests_tick(*, now: datetime | None = None) -> Outcome:

@@ -141,8 +141,8 @@ def test_hr_sees_names_on_the_overview_and_leads_see_counts(client, hr_admin, le
     url = reverse("evaluation:certificates", args=[closed["program"].pk])
     client.force_login(hr_admin)
     html = client.get(url).content.decode()
-    assert "Aisha Rahman" in html and "Agreed, not sent yet" in html and "Send recognition notes" in html
+    assert "Aisha Rahman" in html and "Agreed, not sent yet" in html and "Send waiting notes now" in html
     client.force_login(lead)
     html = client.get(url).content.decode()
-    assert "Aisha Rahman" not in html and "Send recognition notes" not in html
+    assert "Aisha Rahman" not in html and "Send waiting notes now" not in html
     assert "Certificates" in html

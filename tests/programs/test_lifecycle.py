@@ -104,8 +104,11 @@ def test_closing_after_the_end_survey_went_out_needs_no_confirmation(ready, hr_a
     Program.objects.filter(pk=program.pk).update(end_survey_sent_at=timezone.now())
     program.refresh_from_db()
     assert not program.close_needs_survey_confirmation
-    with time_machine.travel(program.ends_on + dt.timedelta(days=1)):
+    closing_day = dt.datetime.combine(program.ends_on + dt.timedelta(days=1), dt.time(10), tzinfo=dt.UTC)
+    with time_machine.travel(closing_day, tick=False):
         assert services.program_advance(program=program, actor=hr_admin).status == Program.Status.CLOSED
+    program.refresh_from_db()
+    assert program.closed_at == closing_day  # the certificates job announces certificates from then
 
 
 def test_a_program_without_an_end_survey_closes_without_confirmation(ready, hr_admin):
