@@ -174,7 +174,10 @@ def consent(request: HttpRequest, program_pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        text = _("Thank you: your manager will receive a short note about your contribution in the next few minutes.") if agreed \
-            else _("Your manager will not receive a note.")
+        if agreed:
+            text = _("Thank you: your manager will receive a short note about your contribution in the next "
+                     "few minutes.")
+        else:
+            text = _("Your manager will not receive a note.")
         messages.success(request, text)
     return redirect("evaluation:certificate", program_pk)

@@ -25,7 +25,8 @@ def _closed_at(program, when):
 
 
 def _notices(outbox):
-    return {m.to[0]: m for m in outbox if m.extra_headers.get("X-Flipside-Outbox", "").startswith("certificate:")}
+    return {m.to[0]: m for m in outbox
+            if m.extra_headers.get("X-Flipside-Outbox", "").startswith("certificate:")}
 
 
 def test_everyone_who_took_part_is_told_once_with_a_link_to_their_certificate(closed):  # noqa: F811
