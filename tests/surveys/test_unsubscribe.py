@@ -47,6 +47,9 @@ def test_a_mail_client_one_click_post_works_without_a_csrf_token(mentor):
         signing.dumps({"u": 1}, salt="another-purpose"),
         signing.dumps({"u": "1"}, salt=emails.UNSUBSCRIBE_SALT),
     ],
+    # Fixed ids: signed values carry a timestamp, and pytest-xdist refuses to run when its workers
+    # collected the same test under different names (one second apart).
+    ids=["not-signed", "other-salt", "user-id-as-text"],
 )
 def test_a_forged_or_mangled_link_is_refused_with_a_message(client, mentor, token):
     response = client.post(reverse("surveys:unsubscribe", args=[token]))
