@@ -145,6 +145,6 @@ def _notice_message(row: CertificateNotice):
         return Skip("program")
     if not person.is_active or not person.email:
         return Skip("inactive")
-    url = settings.SITE_URL.rstrip("/") + reverse("evaluation:certificate", args=[program.pk])
+    url = emails.site_url(reverse("evaluation:certificate", args=[program.pk]))
     return emails.render(template="certificate_ready", folder="evaluation", recipient=person, program=program,
                          outbox=f"certificate:{row.pk}", context={"enrollment": enrollment, "url": url})
