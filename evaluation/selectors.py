@@ -19,8 +19,11 @@ page behind the program's switch), and never private reflections.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.db import connection, transaction
 from django.db.models import (
     Avg,
     BooleanField,
@@ -598,6 +601,24 @@ def sessions_by_week(program: Program, filters: Filters, window: Window) -> list
 
 def goals_of(program: Program) -> list[Goal]:
     return list(program.goals.all())
+
+
+# PostgreSQL planner settings for the dashboard's aggregate reads, for their transaction only. By
+# default the planner keeps tables under 8 MB to one process; a dashboard scans whole fact tables
+# (sessions, invitations, answers) of that size, and parallel workers cut those scans and joins.
+ANALYTIC_SETTINGS = {"min_parallel_table_scan_size": "0", "parallel_setup_cost": "100",
+                     "parallel_tuple_cost": "0.01", "work_mem": "32MB"}
+
+
+@contextmanager
+def analytic_reads() -> Iterator[None]:
+    """One transaction for a dashboard's reads, planned for aggregates (one query on PostgreSQL)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(ANALYTIC_SETTINGS)),
+                               [item for pair in ANALYTIC_SETTINGS.items() for item in pair])
+        yield
 
 
 def dashboard_data(program: Program, filters: Filters, *, enrollments: list[dict] | None = None,

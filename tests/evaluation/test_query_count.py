@@ -68,3 +68,19 @@ def test_the_dashboard_costs_the_same_queries_at_two_sizes(client, lead, frozen,
     queries_large = count(client, large, **params)
     assert queries_small == queries_large
     assert queries_large <= BUDGET
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)  # as in a request: analytic_reads() is the outermost transaction
+def test_dashboard_reads_may_use_parallel_workers_inside_their_transaction_only():
+    from evaluation import selectors
+
+    def setting(name: str) -> str:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SHOW {name}")
+            return cursor.fetchone()[0]
+
+    before = setting("min_parallel_table_scan_size"), setting("work_mem")
+    with selectors.analytic_reads():
+        assert (setting("min_parallel_table_scan_size"), setting("work_mem")) == ("0", "32MB")
+    assert (setting("min_parallel_table_scan_size"), setting("work_mem")) == before != ("0", "32MB")
