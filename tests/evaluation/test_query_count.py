@@ -71,8 +71,7 @@ def test_the_dashboard_costs_the_same_queries_at_two_sizes(client, lead, frozen,
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)  # as in a request: analytic_reads() is the outermost transaction
-def test_dashboard_reads_may_use_parallel_workers_inside_their_transaction_only():
+def test_dashboard_reads_may_use_parallel_workers_and_leave_the_connection_as_it_was():
     from evaluation import selectors
 
     def setting(name: str) -> str:
@@ -84,3 +83,6 @@ def test_dashboard_reads_may_use_parallel_workers_inside_their_transaction_only(
     with selectors.analytic_reads():
         assert (setting("min_parallel_table_scan_size"), setting("work_mem")) == ("0", "32MB")
     assert (setting("min_parallel_table_scan_size"), setting("work_mem")) == before != ("0", "32MB")
+    with pytest.raises(ZeroDivisionError), selectors.analytic_reads():
+        1 / 0  # noqa: B018 - a failing read
+    assert (setting("min_parallel_table_scan_size"), setting("work_mem")) == before
