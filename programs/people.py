@@ -532,15 +532,17 @@ def _apply_managers(report: ImportReport, everyone: dict[str, User]) -> None:
     if missing:
         everyone.update({u.email.lower(): u for u in User.objects.annotate(email_lower=Lower("email"))
                         .filter(email_lower__in=missing)})
-    to_save = []
+    # One UPDATE per manager (a team shares one): bulk_update's CASE over thousands of rows costs
+    # seconds of query building.
+    reports_to: dict[int | None, list[int]] = {}
     for row in report.rows:
         user = everyone[row.email]
         manager_email = row.values.get("manager_email") or None
         manager_id = everyone[manager_email].pk if manager_email else None
         if user.manager_id != manager_id:
-            user.manager_id = manager_id
-            to_save.append(user)
-    User.objects.bulk_update(to_save, ["manager"])
+            reports_to.setdefault(manager_id, []).append(user.pk)
+    for manager_id, ids in reports_to.items():
+        User.objects.filter(pk__in=ids).update(manager_id=manager_id)
 
 
 # --- invitations -----------------------------------------------------------------------------

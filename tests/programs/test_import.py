@@ -87,6 +87,19 @@ def test_existing_people_are_matched_whatever_the_case_of_their_address(hr_admin
     assert existing.has_usable_password()  # an update never touches the password
 
 
+def test_a_new_file_moves_people_to_another_manager_or_to_none(hr_admin):
+    apply(GOOD, hr_admin)
+    moved = GOOD.replace("Sales,VP Sales,11,margaret@corp.example", "Sales,VP Sales,11,aisha@corp.example")
+    moved = moved.replace("Cloud Engineer,3,margaret@corp.example", "Cloud Engineer,3,")
+
+    assert apply(moved, hr_admin)["updated"] == 2
+
+    people_ = User.objects.filter(email__endswith="@corp.example")
+    managers = dict(people_.values_list("email", "manager__email"))
+    assert managers == {"aisha@corp.example": None, "robert@corp.example": "aisha@corp.example",
+                        "margaret@corp.example": None}
+
+
 def test_a_manager_may_already_be_in_flipside(hr_admin):
     UserFactory(email="boss@corp.example")
     text = HEADER + "Ann,ann@corp.example,Ops,Analyst,3,BOSS@corp.example,,\n"
