@@ -5,6 +5,8 @@ Everything else in this app only reads (aggregates) from the other apps.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -46,6 +48,12 @@ class ManagerNote(models.Model):
 
     def __str__(self) -> str:
         return f"Manager note for enrolment {self.enrollment_id} in program {self.program_id}"
+
+    @property
+    def stale(self) -> bool:
+        """Claimed, not sent, and older than the jobs' lease: its worker died; send it again."""
+        lease = timedelta(seconds=settings.JOBS_CLAIM_LEASE_SECONDS)
+        return self.sent_at is None and self.claimed_at < timezone.now() - lease
 
 
 class CertificateNotice(models.Model):

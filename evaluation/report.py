@@ -191,13 +191,14 @@ def chart(kind: str, labels: Sequence[str], series: Sequence[Series], k: int, **
     """The Chart.js spec for ``series`` over ``labels`` (read by static/js/charts.js).
 
     A withheld value draws nothing, so its category says why in its label — "Matched (fewer than
-    5)" — rather than looking like a zero.
+    5)", or with several series "Sales (Cancellations: hidden)" — rather than looking like a zero.
     """
     marked = []
     for index, label in enumerate(labels):
-        reasons = {cell_text(s.cells[index], s.fmt, k) for s in series
-                   if isinstance(s.cells[index], Cell) and not s.cells[index].shown}
-        marked.append(f"{label} ({', '.join(sorted(reasons))})" if reasons else label)
+        withheld = [s for s in series if isinstance(s.cells[index], Cell) and not s.cells[index].shown]
+        reasons = [cell_text(s.cells[index], s.fmt, k) if len(series) == 1
+                   else f"{s.label}: {cell_text(s.cells[index], s.fmt, k)}" for s in withheld]
+        marked.append(f"{label} ({'; '.join(reasons)})" if reasons else label)
     datasets = [{"label": s.label, "kind": s.kind, **s.style,
                  "data": [chart_value(cell, s.fmt) for cell in s.cells]} for s in series]
     return {"type": kind, "labels": marked, "datasets": datasets, **options}

@@ -19,11 +19,9 @@ page behind the program's switch), and never private reflections.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.conf import settings
 from django.db.models import (
     Avg,
     BooleanField,
@@ -603,35 +601,6 @@ def goals_of(program: Program) -> list[Goal]:
     return list(program.goals.all())
 
 
-# PostgreSQL planner settings for the dashboard's aggregate reads. By default the planner keeps
-# tables under 8 MB to one process; a dashboard scans whole fact tables (sessions, invitations,
-# answers) of about that size, and parallel workers and in-memory sorts cut those scans and joins.
-ANALYTIC_SETTINGS = {"min_parallel_table_scan_size": "0", "parallel_setup_cost": "100",
-                     "parallel_tuple_cost": "0.01", "work_mem": "32MB"}
-
-
-@contextmanager
-def analytic_reads() -> Iterator[None]:
-    """Plan the reads inside for aggregates (PostgreSQL), then put the connection back as it was.
-
-    Two queries: one to set, one to reset (a transaction with ``SET LOCAL`` would cost three).
-    """
-    if connection.vendor != "postgresql":
-        yield
-        return
-    names = list(ANALYTIC_SETTINGS)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(["set_config(%s, %s, false)"] * len(names)),
-                       [item for pair in ANALYTIC_SETTINGS.items() for item in pair])
-    try:
-        yield
-    finally:
-        if connection.is_usable():
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config(name, reset_val, false) FROM pg_settings "
-                               "WHERE name = ANY(%s)", [names])
-
-
 def dashboard_data(program: Program, filters: Filters, *, enrollments: list[dict] | None = None,
                    now: dt.datetime | None = None) -> dict:
     """Every read of one dashboard: a fixed number of queries, whatever the data size.
@@ -685,7 +654,7 @@ def _held_sessions() -> Coalesce:
 def certificate_enrollment_for_user(user, program_pk: int) -> Enrollment:
     """The signed-in person's own enrolment in a program they took part in; 404 otherwise."""
     enrollment = (Enrollment.objects.filter(_took_part(), user=user, program_id=program_pk)
-                  .select_related("program", "user").first())
+                  .select_related("program", "user__manager").first())
     if enrollment is None:
         raise Http404
     return enrollment
@@ -718,11 +687,17 @@ def certificate_notices_due(*, since) -> list[int]:
 
 
 def programs_with_manager_notes_due() -> QuerySet[Program]:
-    """Closed programs with a consenting junior mentor whose manager has no note yet."""
+    """Closed programs with a consenting junior mentor whose manager has no note yet (or only the
+    claim of a worker that died). Programs closed before the job existed (no ``closed_at``) wait
+    for HR's button: their consents may be old, and the note says the mentor has just finished."""
+    lease_start = timezone.now() - dt.timedelta(seconds=settings.JOBS_CLAIM_LEASE_SECONDS)
+    handled = ManagerNote.objects.filter(Q(sent_at__isnull=False) | Q(claimed_at__gte=lease_start),
+                                         enrollment=OuterRef("pk"))
     waiting = Enrollment.objects.filter(
-        _took_part(), program=OuterRef("pk"), role=Enrollment.Role.MENTOR, recognition_consent__isnull=False,
-        user__manager__is_active=True, manager_notes__isnull=True)
-    return Program.objects.filter(Exists(waiting), status=Program.Status.CLOSED, purged_at__isnull=True)
+        _took_part(), ~Exists(handled), program=OuterRef("pk"), role=Enrollment.Role.MENTOR,
+        recognition_consent__isnull=False, user__manager__is_active=True)
+    return Program.objects.filter(Exists(waiting), status=Program.Status.CLOSED, closed_at__isnull=False,
+                                  purged_at__isnull=True)
 
 
 def consenting_mentors(program: Program) -> QuerySet[Enrollment]:

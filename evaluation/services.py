@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -45,8 +45,11 @@ def recognition_consent_set(*, enrollment: Enrollment, consented: bool) -> Recog
         consent.save()
         log.info("recognition consent given for enrolment %s", enrollment.pk)
         return consent
-    if ManagerNote.objects.filter(enrollment=enrollment, sent_at__isnull=False).exists():
+    note = ManagerNote.objects.filter(enrollment=enrollment).first()
+    if note is not None and note.sent_at is not None:
         raise ValidationError(_("The note to your manager has already been sent."))
+    if note is not None and not note.stale:
+        raise ValidationError(_("The note to your manager is being sent right now."))
     if existing is not None:
         existing.delete()
         log.info("recognition consent withdrawn for enrolment %s", enrollment.pk)
@@ -65,8 +68,11 @@ def manager_notes_send(*, program: Program) -> NotesOutcome:
     """E-mail each consenting junior mentor's manager a note recognising their contribution.
 
     Idempotent: a ``ManagerNote`` row per (program, mentor) is claimed (inserted, unique) before
-    its e-mail goes out and stamped ``sent_at`` after, so pressing the button twice — or two people
-    pressing it at once — sends each note once. A failed send releases its claim for a later try.
+    its e-mail goes out and stamped ``sent_at`` after, so pressing the button twice — or the job
+    and the button at once — sends each note once. The claim is taken while the mentor's consent
+    row is locked, so a withdrawal either comes first (nothing is sent) or is refused. A mail
+    server failure releases the claim; a worker killed mid-send leaves a claim that the next run
+    takes over once the lease has passed (``surveys.outbox`` semantics).
     """
     if program.status != Program.Status.CLOSED:
         raise ValidationError(_("Notes go out once the program has closed."))
@@ -76,15 +82,13 @@ def manager_notes_send(*, program: Program) -> NotesOutcome:
         if manager is None or not manager.is_active or not manager.email:
             outcome.no_manager += 1
             continue
-        try:
-            with transaction.atomic():
-                note = ManagerNote.objects.create(program=program, enrollment=mentor, manager=manager)
-        except IntegrityError:
+        note = _claim_note(program=program, mentor=mentor, manager=manager)
+        if note is None:
             outcome.already_sent += 1
             continue
         try:
             _note_message(program=program, mentor=mentor, manager=manager).send()
-        except Exception:  # noqa: BLE001 - any delivery failure: release the claim, try again later
+        except outbox.TRANSPORT_ERRORS:
             log.exception("manager note %s could not be sent", note.pk)
             note.delete()
             outcome.failed += 1
@@ -94,6 +98,23 @@ def manager_notes_send(*, program: Program) -> NotesOutcome:
         outcome.sent += 1
     log.info("manager notes for program %s: %s", program.pk, outcome)
     return outcome
+
+
+def _claim_note(*, program: Program, mentor: Enrollment, manager) -> ManagerNote | None:
+    """The note row, claimed now; None when it was sent, is being sent, or consent was withdrawn."""
+    now = timezone.now()
+    with transaction.atomic():
+        if not RecognitionConsent.objects.select_for_update().filter(enrollment=mentor).exists():
+            return None
+        note = ManagerNote.objects.select_for_update().filter(program=program, enrollment=mentor).first()
+        if note is None:
+            return ManagerNote.objects.create(program=program, enrollment=mentor, manager=manager,
+                                              claimed_at=now)
+        if note.sent_at is not None or not note.stale:
+            return None
+        note.claimed_at, note.manager = now, manager  # a claim left by a killed worker
+        note.save(update_fields=["claimed_at", "manager"])
+        return note
 
 
 def _note_message(*, program: Program, mentor: Enrollment, manager) -> EmailMultiAlternatives:

@@ -35,13 +35,12 @@ def _filter_form(request: HttpRequest, program: Program, enrollments: list[dict]
 
 def _report(request: HttpRequest, program: Program) -> tuple[FilterForm, reports.Report | None]:
     """The filter form and, when the filters are valid, the protected report."""
-    with selectors.analytic_reads():
-        enrollments = selectors.enrollment_cube(program)
-        form = _filter_form(request, program, enrollments)
-        if form.is_bound and not form.is_valid():
-            return form, None
-        filters = form.filters()
-        data = selectors.dashboard_data(program, filters, enrollments=enrollments)
+    enrollments = selectors.enrollment_cube(program)
+    form = _filter_form(request, program, enrollments)
+    if form.is_bound and not form.is_valid():
+        return form, None
+    filters = form.filters()
+    data = selectors.dashboard_data(program, filters, enrollments=enrollments)
     return form, reports.build(program, filters, data)
 
 
@@ -161,6 +160,7 @@ def certificate(request: HttpRequest, program_pk: int) -> HttpResponse:
         context["facts"] = selectors.certificate_facts(enrollment)
         if enrollment.is_mentor:
             context["consent"] = getattr(enrollment, "recognition_consent", None)
+            context["has_manager"] = _has_manager(enrollment.user)
         context["note_sent"] = enrollment.manager_notes.filter(sent_at__isnull=False).exists()
     return render(request, "evaluation/certificate.html", context)
 
@@ -175,10 +175,17 @@ def consent(request: HttpRequest, program_pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        if agreed:
+        if agreed and _has_manager(enrollment.user):
             text = _("Thank you: your manager will receive a short note about your contribution in the next "
                      "few minutes.")
+        elif agreed:
+            text = _("Thank you. No manager is on record for you yet: the note goes out once HR adds one.")
         else:
             text = _("Your manager will not receive a note.")
         messages.success(request, text)
     return redirect("evaluation:certificate", program_pk)
+
+
+def _has_manager(user) -> bool:
+    manager = user.manager
+    return manager is not None and manager.is_active and bool(manager.email)

@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from evaluation import selectors, services
@@ -87,6 +89,9 @@ def test_the_manager_note_goes_out_on_the_next_tick_after_the_mentor_agrees(clie
     client.force_login(mentor.user)
     response = client.post(reverse("evaluation:consent", args=[program.pk]), {"consent": "yes"}, follow=True)
     assert "in the next few minutes" in response.content.decode()
+    # A program closed before the job existed (no closed_at) waits for HR's button.
+    assert list(selectors.programs_with_manager_notes_due()) == []
+    _closed_at(program, b.NOW)
     assert list(selectors.programs_with_manager_notes_due()) == [program]
 
     services.certificates_tick()
@@ -100,11 +105,44 @@ def test_the_manager_note_goes_out_on_the_next_tick_after_the_mentor_agrees(clie
     assert [m for m in mail.outbox if m.to == [boss.email]] == []
 
 
-def test_a_mentor_without_a_manager_keeps_no_program_waiting(client, closed):  # noqa: F811
+def test_a_mentor_without_a_manager_is_told_and_keeps_no_program_waiting(client, closed):  # noqa: F811
     program = closed["program"]
+    _closed_at(program, b.NOW)
     client.force_login(closed["lone"].user)
-    client.post(reverse("evaluation:consent", args=[program.pk]), {"consent": "yes"})
+    response = client.post(reverse("evaluation:consent", args=[program.pk]), {"consent": "yes"}, follow=True)
+    html = response.content.decode()
+    assert "No manager is on record for you yet" in html and "in the next few minutes" not in html
     assert list(selectors.programs_with_manager_notes_due()) == []
+
+
+def test_a_note_claimed_by_a_worker_that_died_goes_out_after_the_lease(closed, frozen):  # noqa: F811
+    program, mentor, boss = closed["program"], closed["mentor"], closed["boss"]
+    _closed_at(program, b.NOW)
+    services.recognition_consent_set(enrollment=mentor, consented=True)
+    ManagerNote.objects.create(program=program, enrollment=mentor, manager=boss, claimed_at=b.NOW)
+
+    # Claimed a moment ago: another worker may be sending it right now; nothing goes twice and
+    # the mentor cannot withdraw any more.
+    services.certificates_tick()
+    assert [m for m in mail.outbox if m.to == [boss.email]] == []
+    with pytest.raises(ValidationError, match="being sent"):
+        services.recognition_consent_set(enrollment=mentor, consented=False)
+
+    with time_machine.travel(b.NOW + dt.timedelta(seconds=settings.JOBS_CLAIM_LEASE_SECONDS + 1)):
+        assert list(selectors.programs_with_manager_notes_due()) == [program]
+        services.certificates_tick()
+    assert len([m for m in mail.outbox if m.to == [boss.email]]) == 1
+    assert ManagerNote.objects.get(enrollment=mentor).sent_at is not None
+
+
+def test_a_withdrawal_before_the_claim_means_no_note(closed):  # noqa: F811
+    program, mentor, boss = closed["program"], closed["mentor"], closed["boss"]
+    services.recognition_consent_set(enrollment=mentor, consented=True)
+    mentors = list(selectors.consenting_mentors(program))  # what a run read before the withdrawal
+    services.recognition_consent_set(enrollment=mentor, consented=False)
+
+    assert services._claim_note(program=program, mentor=mentors[0], manager=boss) is None
+    assert not ManagerNote.objects.exists()
 
 
 def test_beat_runs_the_certificates_job_every_minute():
