@@ -35,12 +35,13 @@ def _filter_form(request: HttpRequest, program: Program, enrollments: list[dict]
 
 def _report(request: HttpRequest, program: Program) -> tuple[FilterForm, reports.Report | None]:
     """The filter form and, when the filters are valid, the protected report."""
-    enrollments = selectors.enrollment_cube(program)
-    form = _filter_form(request, program, enrollments)
-    if form.is_bound and not form.is_valid():
-        return form, None
-    filters = form.filters()
-    data = selectors.dashboard_data(program, filters, enrollments=enrollments)
+    with selectors.analytic_reads():
+        enrollments = selectors.enrollment_cube(program)
+        form = _filter_form(request, program, enrollments)
+        if form.is_bound and not form.is_valid():
+            return form, None
+        filters = form.filters()
+        data = selectors.dashboard_data(program, filters, enrollments=enrollments)
     return form, reports.build(program, filters, data)
 
 

@@ -73,3 +73,21 @@ def test_the_dashboard_costs_the_same_queries_at_two_sizes(client, lead, frozen,
     queries_large = count(client, large, **params)
     assert queries_small == queries_large
     assert queries_large <= BUDGET
+
+
+@pytest.mark.postgres
+def test_dashboard_reads_may_use_parallel_workers_and_leave_the_connection_as_it_was():
+    from evaluation import selectors
+
+    def setting(name: str) -> str:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SHOW {name}")
+            return cursor.fetchone()[0]
+
+    before = setting("min_parallel_table_scan_size"), setting("work_mem")
+    with selectors.analytic_reads():
+        assert (setting("min_parallel_table_scan_size"), setting("work_mem")) == ("0", "32MB")
+    assert (setting("min_parallel_table_scan_size"), setting("work_mem")) == before != ("0", "32MB")
+    with pytest.raises(ZeroDivisionError), selectors.analytic_reads():
+        1 / 0  # noqa: B018 - a failing read
+    assert (setting("min_parallel_table_scan_size"), setting("work_mem")) == before
