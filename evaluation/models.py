@@ -5,8 +5,6 @@ Everything else in this app only reads (aggregates) from the other apps.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -14,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pairing.models import Enrollment
 from programs.models import Program
+from surveys import outbox
 
 
 class RecognitionConsent(models.Model):
@@ -52,8 +51,7 @@ class ManagerNote(models.Model):
     @property
     def stale(self) -> bool:
         """Claimed, not sent, and older than the jobs' lease: its worker died; send it again."""
-        lease = timedelta(seconds=settings.JOBS_CLAIM_LEASE_SECONDS)
-        return self.sent_at is None and self.claimed_at < timezone.now() - lease
+        return self.sent_at is None and self.claimed_at < timezone.now() - outbox.lease()
 
 
 class CertificateNotice(models.Model):

@@ -23,7 +23,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import (
     Avg,
@@ -57,6 +56,7 @@ from evaluation.models import ManagerNote, RecognitionConsent
 from meetings.models import Meeting, MeetingEvent, SessionLog
 from pairing.models import Enrollment, ExitRequest, Pair, SkillRating
 from programs.models import Direction, Goal, Program, SurveyQuestion
+from surveys import outbox
 from surveys.models import SurveyAnswer, SurveyInvitation
 
 # Level bands of the breakdown (inclusive; None = no upper limit).
@@ -726,7 +726,7 @@ def programs_with_manager_notes_due() -> QuerySet[Program]:
     """Closed programs with a consenting junior mentor whose manager has no note yet (or only the
     claim of a worker that died). Programs closed before the job existed (no ``closed_at``) wait
     for HR's button: their consents may be old, and the note says the mentor has just finished."""
-    lease_start = timezone.now() - dt.timedelta(seconds=settings.JOBS_CLAIM_LEASE_SECONDS)
+    lease_start = timezone.now() - outbox.lease()
     handled = ManagerNote.objects.filter(Q(sent_at__isnull=False) | Q(claimed_at__gte=lease_start),
                                          enrollment=OuterRef("pk"))
     waiting = Enrollment.objects.filter(
@@ -734,6 +734,12 @@ def programs_with_manager_notes_due() -> QuerySet[Program]:
         recognition_consent__isnull=False, user__manager__is_active=True)
     return Program.objects.filter(Exists(waiting), status=Program.Status.CLOSED, closed_at__isnull=False,
                                   purged_at__isnull=True)
+
+
+def usable_manager(user) -> User | None:
+    """The person's manager when a note can reach them (on record, active, with an address)."""
+    manager = user.manager
+    return manager if manager is not None and manager.is_active and manager.email else None
 
 
 def consenting_mentors(program: Program) -> QuerySet[Enrollment]:

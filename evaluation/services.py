@@ -78,8 +78,8 @@ def manager_notes_send(*, program: Program) -> NotesOutcome:
         raise ValidationError(_("Notes go out once the program has closed."))
     outcome = NotesOutcome()
     for mentor in selectors.consenting_mentors(program):
-        manager = mentor.user.manager
-        if manager is None or not manager.is_active or not manager.email:
+        manager = selectors.usable_manager(mentor.user)
+        if manager is None:
             outcome.no_manager += 1
             continue
         note = _claim_note(program=program, mentor=mentor, manager=manager)

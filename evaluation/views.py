@@ -161,7 +161,7 @@ def certificate(request: HttpRequest, program_pk: int) -> HttpResponse:
         context["facts"] = selectors.certificate_facts(enrollment)
         if enrollment.is_mentor:
             context["consent"] = getattr(enrollment, "recognition_consent", None)
-            context["has_manager"] = _has_manager(enrollment.user)
+            context["has_manager"] = selectors.usable_manager(enrollment.user) is not None
         context["note_sent"] = enrollment.manager_notes.filter(sent_at__isnull=False).exists()
     return render(request, "evaluation/certificate.html", context)
 
@@ -176,7 +176,7 @@ def consent(request: HttpRequest, program_pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        if agreed and _has_manager(enrollment.user):
+        if agreed and selectors.usable_manager(enrollment.user) is not None:
             text = _("Thank you: your manager will receive a short note about your contribution in the next "
                      "few minutes.")
         elif agreed:
@@ -185,8 +185,3 @@ def consent(request: HttpRequest, program_pk: int) -> HttpResponse:
             text = _("Your manager will not receive a note.")
         messages.success(request, text)
     return redirect("evaluation:certificate", program_pk)
-
-
-def _has_manager(user) -> bool:
-    manager = user.manager
-    return manager is not None and manager.is_active and bool(manager.email)
