@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     # Project apps, in layer order: each may import only from those above it.
     "mentoring",
     "accounts",
+    "notifications",
     "programs",
     "pairing",
     "meetings",
