@@ -310,11 +310,13 @@ def _program_survey_due(program: Program, today) -> str | None:
     return None
 
 
-def program_surveys_plan(*, now: datetime | None = None) -> dict[str, list[int]]:
+def program_surveys_plan(*, now: datetime | None = None) -> tuple[dict[str, list[int]], int]:
     """Invite every participant (approved, in an active or completed pair) to the mid-program survey
     from the program's midpoint, and to the end-of-program survey from its last day (dates in UTC).
 
-    Returns the ids of the programs each survey is due in. Three queries.
+    Returns the ids of the programs each survey is due in, and how many invitations were added
+    (rows a concurrent tick inserted first are not counted twice). Three queries, four when
+    something was added.
     """
     now = _now(now)
     today = now.date()
@@ -349,8 +351,12 @@ def program_surveys_plan(*, now: datetime | None = None) -> dict[str, list[int]]
                     created_at=now,
                 )
             )
+    if not rows:
+        return due, 0
     SurveyInvitation.objects.bulk_create(rows, ignore_conflicts=True, batch_size=outbox.INSERT_BATCH)
-    return due
+    # The rows stamped with this tick's moment are the ones this tick inserted (no ids come back
+    # from an insert that ignores conflicts).
+    return due, SurveyInvitation.objects.filter(kind__in=list(due), created_at=now).count()
 
 
 def _load_invitations(ids):
@@ -456,8 +462,9 @@ def session_surveys_tick(*, now: datetime | None = None) -> Outcome:
 
 def program_surveys_tick(*, now: datetime | None = None) -> Outcome:
     """Mid- and end-of-program invitations; stamps ``end_survey_sent_at`` once all have gone out."""
-    due = program_surveys_plan(now=now)
+    due, created = program_surveys_plan(now=now)
     outcome = survey_invitations_send()
+    outcome.created = created
     end_ids = due[SurveyInvitation.Kind.END_PROGRAM]
     if end_ids:
         pending = SurveyInvitation.objects.filter(
