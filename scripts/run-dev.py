@@ -175,7 +175,8 @@ class Supervisor:
                 self.start(name, command)
         while self.running():
             self.tick()
-            if self.stopping_since is not None and time.monotonic() - self.stopping_since > KILL_AFTER:
+            overdue = self.stopping_since is not None and time.monotonic() - self.stopping_since > KILL_AFTER
+            if overdue and not self.killed:
                 self.kill_all()
             time.sleep(0.1)
         self.reap()
