@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 from mentoring.env import Env, served_origin
 
@@ -276,6 +277,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Matching runs have their own queue, so a cluster can give them their own workers (a large run
+# holds a core and ~1.5 GB for a while) without reminders waiting behind them. A worker started
+# without --queues consumes every queue listed here, so one worker still does everything.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+# Each queue under its own routing key (left out, Celery binds both under "celery"), so a broker
+# that routes by bindings keeps them apart.
+CELERY_TASK_QUEUES = (Queue("celery", routing_key="celery"), Queue("matching", routing_key="matching"))
+CELERY_TASK_ROUTES = {"pairing.tasks.run_matching": {"queue": "matching"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "worker-heartbeat": {"task": "mentoring.tasks.heartbeat", "schedule": 60.0},
