@@ -13,6 +13,7 @@ invitations.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import random
 
 from django.db import transaction
@@ -56,8 +57,14 @@ def seed_surveys(people: dict, programs: dict) -> dict:
     questions = {
         kind: list(running.survey_questions.filter(survey=kind)) for kind in SurveyInvitation.Kind.values
     }
-    for invitation in sorted(answering, key=lambda i: i.pk):
-        _answer(invitation, questions[invitation.kind], rng)
+    quiet = logging.getLogger("surveys.services")
+    level = quiet.level
+    quiet.setLevel(logging.WARNING)  # dozens of demo answers are not worth a log line each
+    try:
+        for invitation in sorted(answering, key=lambda i: i.pk):
+            _answer(invitation, questions[invitation.kind], rng)
+    finally:
+        quiet.setLevel(level)
     return {**added, "invitations": len(sessions) + len(mids), "answered": len(answering)}
 
 

@@ -191,3 +191,18 @@ def test_a_changed_place_updates_the_same_event_and_a_missing_link_reads_as_to_f
     assert (event["SEQUENCE"], str(event["LOCATION"])) == (1, "https://meet.example.com/new")
     assert str(event["UID"]) == f"{meeting.ics_uid}@flipside"
     assert "new place or link" in mail.outbox[0].subject
+
+
+def test_a_booking_queues_its_notices_once_it_commits_but_not_inside_notices_not_queued(
+    pair, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as queued:
+        confirmed(pair)
+    per_booking = MeetingNotice.objects.count()
+    with django_capture_on_commit_callbacks() as held, services.notices_not_queued():
+        confirmed(pair, at(THURSDAY + timedelta(days=7), 14))
+
+    assert len(queued) == 2  # the proposal's notices, then the confirmation's
+    assert held == []
+    # The rows are written all the same: the demo marks them sent; otherwise a tick sends them.
+    assert per_booking > 0 and MeetingNotice.objects.count() == 2 * per_booking
