@@ -28,6 +28,7 @@ from pairing.models import (
     PairExclusion,
     Profile,
     TrainingCompletion,
+    language_key,
 )
 from pairing.rules import pair_rule_problems
 from programs.models import Direction, Program, ProgramTopic, Resource
@@ -234,7 +235,7 @@ def availability_slots(
 
 
 def _norm_language(name: str) -> str:
-    return " ".join(name.split()).casefold()
+    return language_key(name)
 
 
 def engine_input_build(
