@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django import template
+from django.utils import timezone
+
+from pairing.matching_input import explanation_now
 
 register = template.Library()
 
@@ -30,3 +33,11 @@ def status_badge(value: str) -> str:
 def get_item(mapping: dict, key):
     """``mapping[key]`` in a template (None when missing)."""
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def current_explanation(pair) -> str:
+    """The pair's explanation with the time difference of the two people's current zones."""
+    return explanation_now(
+        pair.explanation, zones=(pair.mentor.user.time_zone, pair.mentee.user.time_zone), now=timezone.now()
+    )
