@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import template
 from django.utils import timezone
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
 
 from pairing.matching_input import explanation_now
 
@@ -41,3 +45,13 @@ def current_explanation(pair) -> str:
     return explanation_now(
         pair.explanation, zones=(pair.mentor.user.time_zone, pair.mentee.user.time_zone), now=timezone.now()
     )
+
+
+@register.filter
+def ago(value) -> str:
+    """"just now" under a minute (timesince would say "0 minutes"), else "5 minutes ago"."""
+    if value is None:
+        return ""
+    if timezone.now() - value < dt.timedelta(minutes=1):
+        return _("just now")
+    return _("%(time)s ago") % {"time": timesince(value)}
