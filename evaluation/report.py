@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -1051,6 +1051,9 @@ def _tagged(rows: Rows, tag: str) -> Rows:
 
 
 MET, NOT_MET, NO_DATA, NOT_MEASURED = "met", "not_met", "no_data", "not_measured"
+IN_PROGRESS = "in_progress"
+# Goals whose figure only grows while the program runs: falling short before the end is not failing.
+_CUMULATIVE_GOALS = (Goal.Kind.SESSIONS_REACHED,)
 
 
 def _goals(ctx: _Context) -> Table:
@@ -1061,10 +1064,15 @@ def _goals(ctx: _Context) -> Table:
                          "missing.")
                   % {"k": ctx.k}, empty=_("This program has no goals."))
     status_text = {MET: _("Met"), NOT_MET: _("Not met"), NO_DATA: _("Not enough data"),
-                   NOT_MEASURED: _("Not measured")}
+                   NOT_MEASURED: _("Not measured"), IN_PROGRESS: _("In progress")}
+    program = ctx.program
+    running = program.status != Program.Status.CLOSED and (
+        program.ends_on is None or timezone.localdate() <= program.ends_on)
     for goal in ctx.data["goals"]:
         cell, fmt = _goal_figure(ctx, goal)
         status = _goal_status(goal, cell)
+        if status == NOT_MET and running and goal.kind in _CUMULATIVE_GOALS:
+            status = IN_PROGRESS
         result = cell_text(cell, fmt, ctx.k) if cell is not None else "—"
         table.rows.append([goal.title, goal.target_text, result, GoalStatus(status, status_text[status])])
     return table
