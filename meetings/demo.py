@@ -176,8 +176,8 @@ def seed_meetings(people: dict, programs: dict, pairing: dict | None = None) -> 
     quiet.setLevel(logging.WARNING)  # dozens of demo bookings are not worth a log line each
     try:
         with services.notices_not_queued():  # marked sent below: no task would have anything to send
-            _seed_all(pairs, demo_mentor=demo_mentor, demo_mentee=demo_mentee, now=now, anchor=anchor, rng=rng,
-                      topics=topics)
+            _seed_all(pairs, demo_mentor=demo_mentor, demo_mentee=demo_mentee, now=now, anchor=anchor,
+                      rng=rng, topics=topics)
     finally:
         quiet.setLevel(level)
     # Older action items were done long ago; the latest ones are still open.
