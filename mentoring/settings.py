@@ -228,6 +228,8 @@ LANGUAGES = [("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"
+# One date style everywhere ("Thu 3 Dec 2026, 14:30"), per language; shown through accounts/dates.py.
+FORMAT_MODULE_PATH = ["accounts.formats"]
 USE_TZ = True
 
 # --- Static files ---------------------------------------------------------------------------
