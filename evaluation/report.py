@@ -21,6 +21,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.dates import show_date, show_day_month, show_month
 from evaluation import anonymity
 from evaluation.anonymity import Cell, Fig
 from evaluation.selectors import ELIGIBLE, LEVEL_BANDS, Filters, Window
@@ -595,8 +596,8 @@ def _engagement(ctx: _Context) -> Section:
                           "(%(cadence)s).")
                    % {"cadence": cadence_text(program.cadence_weeks)})
     for wk, cell in zip(weeks, week_cells, strict=True):
-        weekly.rows.append([formats.date_format(wk["start"], "j M Y"), cell, wk["expected"]])
-    weekly.chart = chart("bar", [formats.date_format(wk["start"], "j M") for wk in weeks], [
+        weekly.rows.append([show_date(wk["start"]), cell, wk["expected"]])
+    weekly.chart = chart("bar", [show_day_month(wk["start"]) for wk in weeks], [
         Series(_("Sessions held"), week_cells),
         Series(_("Expected"), [wk["expected"] for wk in weeks], DECIMAL, "line", {"dashed": True}),
     ], k)
@@ -884,8 +885,8 @@ def _trend_table(ctx: _Context) -> Table:
     cells, _total = anonymity.breakdown(groups, ctx.cubes.fig(ctx.data["satisfaction"], average_of()), k)
     for month, mine, cell in zip(months, by_month, cells, strict=True):
         answers = with_cell(cell, sum(r["answers"] or 0 for r in mine), people=False)
-        table.rows.append([formats.date_format(month, "F Y"), cell, answers])
-    table.chart = chart("line", [formats.date_format(m, "M Y") for m in months],
+        table.rows.append([show_month(month), cell, answers])
+    table.chart = chart("line", [show_month(m) for m in months],
                         [Series(_("Average satisfaction"), cells, AVERAGE, "line")], k, min=1, max=5)
     return table
 
@@ -1026,7 +1027,7 @@ def _breakdowns(ctx: _Context) -> Section:
             ("departments", _("By department"), "d_department", lambda v: v or _("Department not recorded")),
             ("level_bands", _("By level band"), "d_band", lambda v: bands.get(v, "—")),
             ("cohorts", _("By intake (month of application)"), "d_cohort",
-             lambda v: formats.date_format(v, "F Y") if v else "—")):
+             lambda v: show_month(v) if v else "—")):
         table_rows, totals = cubes.breakdown(rows, dim, fns, label)
         head = {"departments": _("Department"), "level_bands": _("Level band"), "cohorts": _("Intake")}[key]
         table = Table(key, title, [Column(head, TEXT), *columns], rows=table_rows,

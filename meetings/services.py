@@ -28,6 +28,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.dates import show_date
 from meetings import ics, slots
 from meetings.formatting import both_zones, clock, span, zone_label
 from meetings.models import (
@@ -156,10 +157,8 @@ def slot_problems(*, pair: Pair, actor, start: datetime, end: datetime, now: dat
 
 
 def _dates_message(program) -> str:
-    from django.utils.formats import date_format
-
     def day(value) -> str:
-        return date_format(value, "j F Y")
+        return show_date(value)
 
     if program.starts_on and program.ends_on:
         return _("The program runs from %(start)s to %(end)s; pick a day inside it.") % {

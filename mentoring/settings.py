@@ -182,6 +182,9 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# An invitation is a password-reset link: whoever sets their first password through it is signed
+# in and lands on their home page, instead of a dead-end "your password is now changed" page.
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Flipside] "
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_SESSION_REMEMBER = None
@@ -235,6 +238,8 @@ LANGUAGES = [("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"
+# One date style everywhere ("Thu 3 Dec 2026, 14:30"), per language; shown through accounts/dates.py.
+FORMAT_MODULE_PATH = ["accounts.formats"]
 USE_TZ = True
 
 # --- Static files ---------------------------------------------------------------------------

@@ -65,7 +65,7 @@ def test_a_confirmation_emails_both_people_an_invitation_in_utc(pair):
         assert "ORGANIZER" in event and "DTSTAMP" in event
     # Each person reads the time in their own zone (and the other's).
     to_robert = next(m for m in mail.outbox if m.to == [pair.mentee.user.email])
-    assert "Thu 4 Mar, 09:00–09:45 your time · 15:00–15:45 for Aisha (Berlin)" in to_robert.body
+    assert "Thu 4 Mar 2027, 09:00–09:45 your time · 15:00–15:45 for Aisha (Berlin)" in to_robert.body
     assert "Aisha Rahman confirmed" not in to_robert.body  # Robert confirmed it himself
     to_aisha = next(m for m in mail.outbox if m.to == [pair.mentor.user.email])
     assert "Robert Whitfield confirmed your mentoring session" in to_aisha.body
@@ -103,7 +103,7 @@ def test_a_proposal_emails_the_partner_without_an_invitation(pair):
     assert message.to == [pair.mentee.user.email]
     assert message.attachments == []
     assert "Aisha Rahman proposed times" in message.subject
-    assert "Thu 4 Mar, 09:00–09:45 your time" in message.body
+    assert "Thu 4 Mar 2027, 09:00–09:45 your time" in message.body
 
 
 def test_a_notice_is_sent_once_even_when_two_senders_run(pair):
