@@ -55,7 +55,7 @@ def test_a_survey_closes_at_the_end_of_a_day_in_each_readers_zone(clock, held, m
     assert SurveyInvitation.objects.get(recipient=mentee).expires_at == builders.at(2026, 3, 17, 4, 0)
     for person in (mentor, mentee):
         body = by_person[person.email].body.replace("\n", " ")
-        assert "closes at the end of Monday 16 March (your time)" in body
+        assert "closes at the end of Mon 16 Mar 2026 (your time)" in body
         assert "11:01" not in body and "12:01" not in body and "07:01" not in body
 
 
