@@ -53,7 +53,8 @@ __all__ = [
     "match",
     "reporting_intervals",
     "solve",
-    "solve_auto",
+    "build_auto",
+    "solve_any",
 ]
 
 HOURS_PER_WEEK = 168
@@ -1129,15 +1130,13 @@ def match(
     a hard constraint or exceeds its mentor's capacity, unknown locked ids, bad shapes.
     With no mentors or no mentees the result is empty.
     """
-    problem, solution = solve_auto(
-        mentors, mentees, org, rules, progress=progress, sparse_above=sparse_above
-    )
+    problem = build_auto(mentors, mentees, org, rules, progress=progress, sparse_above=sparse_above)
     if problem is None:
         return MatchResult(pairs=[], unmatched=[], objective=0.0)
-    return explain(problem, solution, progress=progress)
+    return explain(problem, solve_any(problem, progress=progress), progress=progress)
 
 
-def solve_auto(
+def build_auto(
     mentors: Side,
     mentees: Side,
     org: Org,
@@ -1146,20 +1145,33 @@ def solve_auto(
     progress: Progress | None = None,
     sparse_above: int = SPARSE_ABOVE,
     k: int | None = None,
-) -> tuple[Problem | None, Solution | None]:
-    """Build and solve on the path that suits the size; ``(None, None)`` when a side is empty."""
+):
+    """The dense :class:`Problem`, or above ``sparse_above`` pairs the sparse one.
+
+    None when a side is empty.  Validation errors are raised as by :func:`build_problem`.
+    """
     prep = _prepare(mentors, mentees, org, rules)
     n_e, n_m = len(prep.context.mentees), len(prep.context.mentors)
     if n_e == 0 or n_m == 0:
-        return None, None
+        return None
     if n_e * n_m > sparse_above:
-        from pairing import matching_sparse  # imports this module
+        from pairing import matching_sparse  # it imports this module
 
         options = {} if k is None else {"k": k}
-        problem = matching_sparse.build_sparse(prep, progress=progress, **options)
-        return problem, matching_sparse.solve_sparse(problem, progress=progress)
+        return matching_sparse.build_sparse(prep, progress=progress, **options)
     _report(progress, "scoring", 0, 1)
     problem = _build_dense(prep)
     _report(progress, "scoring", 1, 1)
-    _report(progress, "solving", 1, 1)
-    return problem, solve(problem)
+    return problem
+
+
+def solve_any(problem, *, progress: Progress | None = None) -> Solution:
+    """Solve what :func:`build_auto` built: exactly, and certified on the sparse path."""
+    if isinstance(problem, Problem):
+        _report(progress, "solving", 0, 1)
+        solution = solve(problem)
+        _report(progress, "solving", 1, 1)
+        return solution
+    from pairing import matching_sparse
+
+    return matching_sparse.solve_sparse(problem, progress=progress)
