@@ -17,14 +17,19 @@ Model
   (increasing) load penalty, this is equivalent to solving the full problem with the locks
   as constraints, so the rest stays optimal.
 * The objective is lexicographic: first the number of matched mentees, then
-  ``sum(score) - load penalties``.  It is solved exactly by
-  :func:`scipy.optimize.linear_sum_assignment` over a cost matrix with one row per free
-  mentee and one column per mentor slot, plus "unassigned" dummy columns whose penalty is
-  large enough (it grows with the problem size, see :func:`_unassigned_penalty`) that
-  matching one more mentee always beats any gain in score.
+  ``sum(score) - load penalties``.  Up to :data:`SPARSE_ABOVE` (mentee, mentor) pairs it is
+  solved exactly by :func:`scipy.optimize.linear_sum_assignment` over a cost matrix with one
+  row per free mentee and one column per mentor slot, plus "unassigned" dummy columns whose
+  penalty is large enough (it grows with the problem size, see :func:`_unassigned_penalty`)
+  that matching one more mentee always beats any gain in score.
+* Above it, :mod:`pairing.matching_sparse` builds a candidate graph, :mod:`pairing.matching_flow`
+  solves it by min-cost flow and
+  certifies, with the flow's dual prices, that no pair it left out could improve the same
+  objective (adding pairs and solving again where one could).
 
-Use :func:`build_problem` and :func:`solve` separately to time them; :func:`match` is
-``build_problem`` + ``solve`` + :func:`explain`.
+Use :func:`build_auto` and :func:`solve_any` separately to time them (:func:`build_problem`
+and :func:`solve` are the dense path alone); :func:`match` is ``build_auto`` + ``solve_any`` +
+:func:`explain`.
 """
 
 from __future__ import annotations
@@ -858,7 +863,7 @@ class Solution:
     mentor: np.ndarray
     locked: np.ndarray  # bool
     objective: float
-    certificate: object | None = None  # matching_sparse.Certificate on the sparse path
+    certificate: object | None = None  # matching_flow.Certificate on the sparse path
 
 
 def evaluate(problem: Problem, mentee: np.ndarray, mentor: np.ndarray) -> float:
@@ -905,14 +910,34 @@ def solve(problem: Problem) -> Solution:
 # --------------------------------------------------------------------------------------
 
 
+def _normalised_rows_of(matrix: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """``_normalised_rows(matrix[idx])``: row by row the same numbers, whichever is cheaper."""
+    if len(idx) > len(matrix):
+        return _normalised_rows(matrix)[idx]
+    return _normalised_rows(matrix[idx])
+
+
+def _hour_words(hours: np.ndarray) -> np.ndarray:
+    """(n, 168) bools as (n, 3) uint64 words."""
+    packed = np.packbits(hours, axis=1)
+    pad = (-packed.shape[1]) % 8
+    if pad:
+        packed = np.hstack([packed, np.zeros((len(packed), pad), dtype=np.uint8)])
+    return np.ascontiguousarray(packed).view(np.uint64)
+
+
 def _criteria_for_pairs(
     mentors: _Arrays, mentees: _Arrays, e: np.ndarray, m: np.ndarray
 ) -> dict[str, np.ndarray]:
     """Unweighted criteria in [0, 1] for the given pairs only (same formulas as the matrix)."""
-    le = _normalised_rows(mentees.learn[e])
-    lm = _normalised_rows(mentors.learn[m])
+    le = _normalised_rows_of(mentees.learn, e)
+    lm = _normalised_rows_of(mentors.learn, m)
     de, dm = mentees.department[e], mentors.department[m]
-    overlap = (mentees.availability[e] & mentors.availability[m]).sum(axis=1)
+    if len(e) > 4096:  # the same counts from packed hour words: 8x less memory traffic
+        words_e, words_m = _hour_words(mentees.availability), _hour_words(mentors.availability)
+        overlap = np.bitwise_count(words_e[e] & words_m[m]).sum(axis=1, dtype=np.int64)
+    else:
+        overlap = (mentees.availability[e] & mentors.availability[m]).sum(axis=1)
     gap = np.abs(mentees.utc_offset[e] - mentors.utc_offset[m])
     return {
         "mentor_teaches": (le * mentors.teach[m]).sum(axis=1),
@@ -1124,8 +1149,9 @@ def match(
 
     Up to ``sparse_above`` (mentee, mentor) pairs the dense assignment is solved directly;
     above it a sparse candidate graph is solved by min-cost flow and certified optimal for
-    every pair (:mod:`pairing.matching_sparse`).  ``progress(stage, done, total)`` is called
-    as the work goes ("scoring", "solving", "certifying", "explaining").
+    every pair (:mod:`pairing.matching_sparse`, :mod:`pairing.matching_flow`).
+    ``progress(stage, done, total)`` is called as the work goes ("scoring", "solving",
+    "certifying", "explaining").
 
     Raises :class:`ValueError` for invalid input: a manager cycle, a locked pair that breaks
     a hard constraint or exceeds its mentor's capacity, unknown locked ids, bad shapes.
@@ -1173,6 +1199,6 @@ def solve_any(problem, *, progress: Progress | None = None) -> Solution:
         solution = solve(problem)
         _report(progress, "solving", 1, 1)
         return solution
-    from pairing import matching_sparse
+    from pairing import matching_flow  # it imports this module
 
-    return matching_sparse.solve_sparse(problem, progress=progress)
+    return matching_flow.solve_sparse(problem, progress=progress)
