@@ -263,26 +263,33 @@ def independent_optimum(problem: Problem) -> tuple[float, int]:
 
 
 class Progress:
-    """Prints each stage as it starts (stderr) and records how long each took."""
+    """Prints each stage as it starts (stderr) and records its wall and CPU time."""
 
     def __init__(self, quiet: bool = False):
         self.quiet = quiet
-        self.stages: dict[str, float] = {}
+        self.wall: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
         self.current: str | None = None
-        self.started = time.perf_counter()
+        self.started = (time.perf_counter(), time.process_time())
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        now = time.perf_counter()
-        if stage != self.current:
-            if self.current is not None:
-                self.stages[self.current] = self.stages.get(self.current, 0.0) + now - self.started
-            self.current, self.started = stage, now
-            if not self.quiet:
-                print(f"  {stage}: {done}/{total}", file=sys.stderr, flush=True)
+        if stage == self.current:
+            return
+        now = (time.perf_counter(), time.process_time())
+        if self.current is not None:
+            name = self.current
+            self.wall[name] = self.wall.get(name, 0.0) + now[0] - self.started[0]
+            self.cpu[name] = self.cpu.get(name, 0.0) + now[1] - self.started[1]
+        self.current, self.started = stage, now
+        if not self.quiet:
+            print(f"  {stage}: {done}/{total}", file=sys.stderr, flush=True)
 
-    def close(self) -> dict[str, float]:
+    def close(self) -> dict[str, dict[str, float]]:
         self("done", 0, 0)
-        return {k: round(v, 3) for k, v in self.stages.items()}
+        return {
+            name: {"wall": round(self.wall[name], 3), "cpu": round(self.cpu[name], 3)}
+            for name in self.wall
+        }
 
 
 def timed_match(mentors: Side, mentees: Side, org: Org, rules: Rules, *, sparse_above: int, k):
