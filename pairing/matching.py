@@ -420,7 +420,8 @@ class _Scorer:
         extra = self.table[self.key_e[mentee_sel]]
         if self.use_avail:
             overlap = self.avail_e[mentee_sel] @ self.avail_m_t
-            clip = np.minimum if self.sign > 0 else np.maximum
+            # min(hours, 8) * scale: a cap from above when scale >= 0, from below otherwise.
+            clip = np.minimum if self.avail_cap >= 0 else np.maximum
             clip(overlap, self.avail_cap, out=overlap)
             extra += overlap
         if ok is not None:
