@@ -239,20 +239,20 @@ def test_the_certificate_reports_its_scale_and_rounding_bound():
 
 @pytest.mark.parametrize("sparse_above", [0, DENSE], ids=["sparse", "dense"])
 def test_a_negative_availability_weight_is_capped_at_eight_hours_on_both_paths(sparse_above):
-    # Found by comparing the paths: the dense scorer capped 12 shared hours from the wrong
-    # side when the availability weight was negative (the app only allows 0-10, the engine
-    # any finite weight), so it preferred Y (1.2) over X (3 - 1.5 = 1.5).
+    # Found by comparing the paths: the dense scorer capped shared hours from the wrong side
+    # when the availability weight was negative (the app only allows 0-10, the engine any
+    # finite weight): X's 16 hours cost it 3.0 instead of 1.5, so it preferred Y.
     weights = Weights(
         mentor_teaches=3.0, mentee_teaches=0.0, cross_department=0.0, availability=-1.5,
         timezone=0.0, language=0.0, load=0.0,
     )  # fmt: skip
     mentors = make_side(
         [
-            {"id": 1, "person": 0, "level": 1, "teach": {"AI": 1.0}, "hours": range(12)},  # X
-            {"id": 2, "person": 1, "level": 1, "teach": {"AI": 0.4}},  # Y
+            {"id": 1, "person": 0, "level": 1, "teach": {"AI": 1.0}, "hours": range(16)},  # X: 1.5
+            {"id": 2, "person": 1, "level": 1, "teach": {"AI": 0.9}, "hours": range(8)},  # Y: 1.2
         ]
     )
-    mentees = make_side([{"id": 10, "person": 2, "level": 5, "learn": {"AI": 1.0}, "hours": range(12)}])
+    mentees = make_side([{"id": 10, "person": 2, "level": 5, "learn": {"AI": 1.0}, "hours": range(16)}])
     rules = Rules(topic_names=TOPICS, weights=weights)
     result = match(mentors, mentees, flat_org(3), rules, sparse_above=sparse_above)
     assert pairs_of(result) == {(1, 10)}
