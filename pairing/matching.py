@@ -17,19 +17,24 @@ Model
   (increasing) load penalty, this is equivalent to solving the full problem with the locks
   as constraints, so the rest stays optimal.
 * The objective is lexicographic: first the number of matched mentees, then
-  ``sum(score) - load penalties``.  It is solved exactly by
-  :func:`scipy.optimize.linear_sum_assignment` over a cost matrix with one row per free
-  mentee and one column per mentor slot, plus "unassigned" dummy columns whose penalty is
-  large enough (it grows with the problem size, see :func:`_unassigned_penalty`) that
-  matching one more mentee always beats any gain in score.
+  ``sum(score) - load penalties``.  Up to :data:`SPARSE_ABOVE` (mentee, mentor) pairs it is
+  solved exactly by :func:`scipy.optimize.linear_sum_assignment` over a cost matrix with one
+  row per free mentee and one column per mentor slot, plus "unassigned" dummy columns whose
+  penalty is large enough (it grows with the problem size, see :func:`_unassigned_penalty`)
+  that matching one more mentee always beats any gain in score.
+* Above it, :mod:`pairing.matching_sparse` builds a candidate graph, :mod:`pairing.matching_flow`
+  solves it by min-cost flow and
+  certifies, with the flow's dual prices, that no pair it left out could improve the same
+  objective (adding pairs and solving again where one could).
 
-Use :func:`build_problem` and :func:`solve` separately to time them; :func:`match` is
-``build_problem`` + ``solve`` + :func:`explain`.
+Use :func:`build_auto` and :func:`solve_any` separately to time them (:func:`build_problem`
+and :func:`solve` are the dense path alone); :func:`match` is ``build_auto`` + ``solve_any`` +
+:func:`explain`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -37,6 +42,7 @@ import numpy as np
 
 __all__ = [
     "HOURS_PER_WEEK",
+    "SPARSE_ABOVE",
     "MatchResult",
     "Org",
     "Problem",
@@ -52,12 +58,20 @@ __all__ = [
     "match",
     "reporting_intervals",
     "solve",
+    "build_auto",
+    "solve_any",
 ]
 
 HOURS_PER_WEEK = 168
+# Above this many (mentee, mentor) pairs match() takes the sparse, certified path.  Measured
+# (CPU time, this 2-core machine): 1,000 x 1,000 dense 0.18 s, sparse 0.31 s; 2,000 x 2,000
+# dense 0.53 s, sparse 0.44 s; 3,000 x 3,000 dense 1.22 s, sparse 0.71 s.
+SPARSE_ABOVE = 2_000_000
 AVAILABILITY_FULL_HOURS = 8.0  # overlap of this many hours or more scores 1
 TIMEZONE_ZERO_HOURS = 8.0  # offsets this far apart (or more) score 0
 MAX_TOPICS_NAMED = 3
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 # Hard rules, in the order used for ties when explaining why nobody was eligible.
 RULE_SAME_PERSON = "same person"
@@ -77,6 +91,11 @@ REASON_AT_CAPACITY = "all eligible mentors are at capacity"
 REASON_BETTER_FIT = "no mentee was a better fit than other mentors' matches"
 REASON_MENTEES_LOCKED = "all eligible mentees are locked to other mentors"
 REASON_NO_CAPACITY = "capacity is 0"
+
+
+def _report(progress: Progress | None, stage: str, done: int, total: int) -> None:
+    if progress is not None:
+        progress(stage, done, total)
 
 
 # --------------------------------------------------------------------------------------
@@ -401,7 +420,8 @@ class _Scorer:
         extra = self.table[self.key_e[mentee_sel]]
         if self.use_avail:
             overlap = self.avail_e[mentee_sel] @ self.avail_m_t
-            clip = np.minimum if self.sign > 0 else np.maximum
+            # min(hours, 8) * scale: a cap from above when scale >= 0, from below otherwise.
+            clip = np.minimum if self.avail_cap >= 0 else np.maximum
             clip(overlap, self.avail_cap, out=overlap)
             extra += overlap
         if ok is not None:
@@ -422,7 +442,16 @@ class _Context:
     rules: Rules
     tin: np.ndarray
     tout: np.ndarray
-    forbidden: np.ndarray | None  # (n_mentees, n_mentors) bool HR exclusions, None if none
+    # HR exclusions as sorted keys ``mentee * n_mentors + mentor``: a dense matrix would cost
+    # 240 MB at 12,000 x 20,000 for a handful of exclusions.
+    forbidden: np.ndarray
+
+    def is_forbidden(self, e: np.ndarray, m: np.ndarray) -> np.ndarray:
+        key = np.asarray(e, dtype=np.int64) * len(self.mentors) + np.asarray(m, dtype=np.int64)
+        if len(self.forbidden) == 0:
+            return np.zeros(key.shape, dtype=np.bool_)
+        at = np.minimum(np.searchsorted(self.forbidden, key), len(self.forbidden) - 1)
+        return self.forbidden[at] == key
 
     def blocks(self, e: np.ndarray, m: np.ndarray) -> dict[str, np.ndarray]:
         """Which hard rules block mentee ``e`` with mentor ``m`` (broadcast index arrays)."""
@@ -439,9 +468,53 @@ class _Context:
         if self.rules.forbid_same_department:
             de = me.department[e]
             out[RULE_SAME_DEPARTMENT] = (de == mm.department[m]) & (de >= 0)
-        if self.forbidden is not None:
-            out[RULE_EXCLUDED] = self.forbidden[e, m]
+        if len(self.forbidden):
+            out[RULE_EXCLUDED] = self.is_forbidden(e, m)
         return out
+
+    def allowed(self, e: np.ndarray, m: np.ndarray) -> np.ndarray:
+        """All hard rules for broadcast index arrays (for a few rows or columns at a time)."""
+        blocked = self.blocks(e, m)
+        out = np.ones(np.broadcast_shapes(*(b.shape for b in blocked.values())), dtype=np.bool_)
+        for b in blocked.values():
+            out &= ~b
+        return out
+
+    def sparse_blocked(self, mentor_sel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Pairs (mentee, mentor) among ``mentor_sel`` blocked by a rule that is not dense.
+
+        Reporting lines, the same person on both sides and HR exclusions block few pairs;
+        the level gap and the same-department rule are dense and handled by the caller.
+        """
+        me, mm = self.mentees, self.mentors
+        chosen = np.zeros(len(mm), dtype=np.bool_)
+        chosen[mentor_sel] = True
+        es: list[np.ndarray] = []
+        ms: list[np.ndarray] = []
+        if self.rules.forbid_reporting_line:
+            tin_e, tout_e = self.tin[me.person], self.tout[me.person]
+            tin_m, tout_m = self.tin[mm.person], self.tout[mm.person]
+            for m, e in _below(tin_m, tout_m, tin_e):
+                es.append(e)
+                ms.append(m)
+            for e, m in _below(tin_e, tout_e, tin_m):
+                es.append(e)
+                ms.append(m)
+        common = np.intersect1d(me.person, mm.person)
+        if len(common):
+            e = np.flatnonzero(np.isin(me.person, common))
+            by_person = {int(p): i for i, p in enumerate(mm.person.tolist())}
+            es.append(e)
+            ms.append(np.array([by_person[int(p)] for p in me.person[e].tolist()], dtype=np.int64))
+        if len(self.forbidden):
+            es.append(self.forbidden // len(mm))
+            ms.append(self.forbidden % len(mm))
+        if not es:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty
+        e_all, m_all = np.concatenate(es), np.concatenate(ms)
+        keep = chosen[m_all]
+        return e_all[keep], m_all[keep]
 
     def feasible_matrix(self) -> np.ndarray:
         """All hard rules at once, ``(n_mentees, n_mentors)`` bool.
@@ -466,8 +539,8 @@ class _Context:
                 blk &= person_e[lo:hi] != person_m
             if rules.forbid_same_department:
                 blk &= dept_e[lo:hi] != dept_m
-            if self.forbidden is not None:
-                blk &= ~self.forbidden[lo:hi]
+        if len(self.forbidden):
+            out[self.forbidden // n_m, self.forbidden % n_m] = False
         if rules.forbid_reporting_line:
             tin_e, tout_e = self.tin[me.person], self.tout[me.person]
             tin_m, tout_m = self.tin[mm.person], self.tout[mm.person]
@@ -555,12 +628,28 @@ class Problem:
 
     def pair_scores(self, mentee: np.ndarray, mentor: np.ndarray) -> np.ndarray:
         """Soft score of the given pairs only (same formulas as ``score``)."""
-        crit = _criteria_for_pairs(self.mentors, self.mentees, mentee, mentor)
-        weights = self.rules.weights.criteria()
-        total = np.zeros(len(mentee))
-        for name, weight in weights.items():
-            total += weight * crit[name]
-        return total
+        return _pair_scores(self.mentors, self.mentees, self.rules.weights, mentee, mentor)
+
+    def mentee_has_eligible(self, e: int) -> bool:
+        return bool(self.feasible[e].any())
+
+    def mentor_eligibility(self, m: int) -> tuple[bool, bool]:
+        """(some mentee is eligible, some mentee who is not locked elsewhere is eligible)."""
+        eligible = self.feasible[:, m]
+        free = np.ones(len(self.mentees), dtype=np.bool_)
+        free[self.locked_mentee] = False
+        return bool(eligible.any()), bool((eligible & free).any())
+
+
+def _pair_scores(
+    mentors: _Arrays, mentees: _Arrays, w: Weights, mentee: np.ndarray, mentor: np.ndarray
+) -> np.ndarray:
+    """Soft score of the given pairs, float64: the one definition every path is measured by."""
+    crit = _criteria_for_pairs(mentors, mentees, mentee, mentor)
+    total = np.zeros(len(mentee))
+    for name, weight in w.criteria().items():
+        total += weight * crit[name]
+    return total
 
 
 def _lock_indices(
@@ -638,8 +727,18 @@ def _unassigned_penalty(w: Weights, max_rank: int, n_rows: int) -> float:
     return n_rows * (hi - lo) + abs(lo) + abs(hi) + 1.0
 
 
-def build_problem(mentors: Side, mentees: Side, org: Org, rules: Rules) -> Problem:
-    """Validate inputs, compute the hard-constraint mask, scores and the slot cost matrix."""
+@dataclass(frozen=True, eq=False)
+class _Prepared:
+    """Validated inputs shared by the dense and the sparse path."""
+
+    context: _Context
+    locked_mentee: np.ndarray
+    locked_mentor: np.ndarray
+    n_locks: np.ndarray  # (n_mentors,) locked mentees per mentor
+    remaining: np.ndarray  # (n_mentors,) capacity left after locks
+
+
+def _prepare(mentors: Side, mentees: Side, org: Org, rules: Rules) -> _Prepared:
     n_topics = len(rules.topic_names)
     manager = np.asarray(org.manager, dtype=np.int64).reshape(-1)
     tin, tout = reporting_intervals(manager)
@@ -657,21 +756,35 @@ def build_problem(mentors: Side, mentees: Side, org: Org, rules: Rules) -> Probl
     mentor_pos = {int(x): i for i, x in enumerate(mtr.ids.tolist())}
     mentee_pos = {int(x): i for i, x in enumerate(mte.ids.tolist())}
     forb = [
-        (mentee_pos[int(e)], mentor_pos[int(m)])
+        mentee_pos[int(e)] * len(mtr) + mentor_pos[int(m)]
         for m, e in rules.forbidden
         if int(m) in mentor_pos and int(e) in mentee_pos  # unknown ids cannot be paired anyway
     ]
-    forbidden = None
-    if forb:
-        forbidden = np.zeros((len(mte), len(mtr)), dtype=np.bool_)
-        forbidden[tuple(np.array(forb, dtype=np.int64).T)] = True
+    forbidden = np.unique(np.array(forb, dtype=np.int64))
     ctx = _Context(mentors=mtr, mentees=mte, rules=rules, tin=tin, tout=tout, forbidden=forbidden)
     locked_e, locked_m = _lock_indices(ctx, mentor_pos, mentee_pos)
+    n_locks = np.bincount(locked_m, minlength=len(mtr))
+    return _Prepared(
+        context=ctx,
+        locked_mentee=locked_e,
+        locked_mentor=locked_m,
+        n_locks=n_locks,
+        remaining=mtr.capacity - n_locks,
+    )
 
+
+def build_problem(mentors: Side, mentees: Side, org: Org, rules: Rules) -> Problem:
+    """Validate inputs, compute the hard-constraint mask, scores and the slot cost matrix."""
+    return _build_dense(_prepare(mentors, mentees, org, rules))
+
+
+def _build_dense(prep: _Prepared) -> Problem:
+    ctx = prep.context
+    mtr, mte, rules, w = ctx.mentors, ctx.mentees, ctx.rules, ctx.rules.weights
+    locked_e, locked_m = prep.locked_mentee, prep.locked_mentor
     n_e, n_m = len(mte), len(mtr)
     feasible = ctx.feasible_matrix()
-    n_locks = np.bincount(locked_m, minlength=n_m)
-    remaining = mtr.capacity - n_locks
+    n_locks, remaining = prep.n_locks, prep.remaining
 
     # Rows: free mentees with at least one eligible mentor that still has room.
     free = np.ones(n_e, dtype=np.bool_)
@@ -751,6 +864,7 @@ class Solution:
     mentor: np.ndarray
     locked: np.ndarray  # bool
     objective: float
+    certificate: object | None = None  # matching_flow.Certificate on the sparse path
 
 
 def evaluate(problem: Problem, mentee: np.ndarray, mentor: np.ndarray) -> float:
@@ -797,14 +911,34 @@ def solve(problem: Problem) -> Solution:
 # --------------------------------------------------------------------------------------
 
 
+def _normalised_rows_of(matrix: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """``_normalised_rows(matrix[idx])``: row by row the same numbers, whichever is cheaper."""
+    if len(idx) > len(matrix):
+        return _normalised_rows(matrix)[idx]
+    return _normalised_rows(matrix[idx])
+
+
+def _hour_words(hours: np.ndarray) -> np.ndarray:
+    """(n, 168) bools as (n, 3) uint64 words."""
+    packed = np.packbits(hours, axis=1)
+    pad = (-packed.shape[1]) % 8
+    if pad:
+        packed = np.hstack([packed, np.zeros((len(packed), pad), dtype=np.uint8)])
+    return np.ascontiguousarray(packed).view(np.uint64)
+
+
 def _criteria_for_pairs(
     mentors: _Arrays, mentees: _Arrays, e: np.ndarray, m: np.ndarray
 ) -> dict[str, np.ndarray]:
     """Unweighted criteria in [0, 1] for the given pairs only (same formulas as the matrix)."""
-    le = _normalised_rows(mentees.learn[e])
-    lm = _normalised_rows(mentors.learn[m])
+    le = _normalised_rows_of(mentees.learn, e)
+    lm = _normalised_rows_of(mentors.learn, m)
     de, dm = mentees.department[e], mentors.department[m]
-    overlap = (mentees.availability[e] & mentors.availability[m]).sum(axis=1)
+    if len(e) > 4096:  # the same counts from packed hour words: 8x less memory traffic
+        words_e, words_m = _hour_words(mentees.availability), _hour_words(mentors.availability)
+        overlap = np.bitwise_count(words_e[e] & words_m[m]).sum(axis=1, dtype=np.int64)
+    else:
+        overlap = (mentees.availability[e] & mentors.availability[m]).sum(axis=1)
     gap = np.abs(mentees.utc_offset[e] - mentors.utc_offset[m])
     return {
         "mentor_teaches": (le * mentors.teach[m]).sum(axis=1),
@@ -833,19 +967,21 @@ def _hours(x: float) -> str:
 
 
 def _topics_clause(
-    teacher: str, learner: str, teach: np.ndarray, learn: np.ndarray, topics: Sequence[str]
+    teacher: str, learner: str, teach: list[float], learn: list[float], topics: Sequence[str]
 ) -> str | None:
-    cand = np.flatnonzero((teach > 0) & (learn > 0))
-    if len(cand) == 0:
+    # Plain lists, not NumPy: a 20-topic row is faster in Python, and at 12,000 pairs the
+    # per-call overhead of small arrays was most of the explanation time.
+    cand = [t for t, (a, b) in enumerate(zip(teach, learn, strict=True)) if a > 0 and b > 0]
+    if not cand:
         return None
     # Highest priority for the learner first, then best proficiency, then topic order.
-    cand = cand[np.lexsort((cand, -teach[cand], -learn[cand]))]
+    cand.sort(key=lambda t: (-learn[t], -teach[t], t))
     names = [str(topics[t]) for t in cand[:MAX_TOPICS_NAMED]]
     extra = len(cand) - len(names)
     if extra:
         names.append(f"{extra} more topic" + ("s" if extra > 1 else ""))
     text = f"{teacher} can teach {learner} "
-    if learn[cand[0]] >= learn.max():
+    if learn[cand[0]] >= max(learn):
         head = f"{names[0]}, which {learner} ranked first"
         rest = names[1:]
         if not rest:
@@ -854,7 +990,16 @@ def _topics_clause(
     return text + _join(names)
 
 
-def _pair_explanation(problem: Problem, e: int, m: int, locked: bool) -> str:
+@dataclass(frozen=True)
+class _PairFacts:
+    """Per-pair facts for the explanation, computed for all pairs at once."""
+
+    overlap: int  # hours of overlapping availability
+    gap: float  # hours between the UTC offsets
+    shared: list[int]  # languages both speak
+
+
+def _pair_explanation(problem: Problem, e: int, m: int, locked: bool, facts: _PairFacts) -> str:
     mte, mtr = problem.mentees, problem.mentors
     topics = problem.rules.topic_names
     mentor_name = _first_name(mtr.names[m], f"Mentor {mtr.ids[m]}")
@@ -862,31 +1007,31 @@ def _pair_explanation(problem: Problem, e: int, m: int, locked: bool) -> str:
     if mentor_name == mentee_name:  # two people called Sam: use the full names
         mentor_name = mtr.names[m].strip() or f"Mentor {mtr.ids[m]}"
         mentee_name = mte.names[e].strip() or f"Mentee {mte.ids[e]}"
+    teach_m, learn_m = mtr.teach[m].tolist(), mtr.learn[m].tolist()
+    teach_e, learn_e = mte.teach[e].tolist(), mte.learn[e].tolist()
     clauses: list[str] = []
     for clause in (
-        _topics_clause(mentor_name, mentee_name, mtr.teach[m], mte.learn[e], topics),
-        _topics_clause(mentee_name, mentor_name, mte.teach[e], mtr.learn[m], topics),
+        _topics_clause(mentor_name, mentee_name, teach_m, learn_e, topics),
+        _topics_clause(mentee_name, mentor_name, teach_e, learn_m, topics),
     ):
         if clause:
             clauses.append(clause)
     if not clauses:
         clauses.append("no matching topics")
-    de, dm = mte.department[e], mtr.department[m]
+    de, dm = int(mte.department[e]), int(mtr.department[m])
     if de >= 0 and dm >= 0 and de != dm:
         clauses.append("different departments")
-    overlap = int((mte.availability[e] & mtr.availability[m]).sum())
-    if overlap:
-        clauses.append(f"{_hours(overlap)} of overlapping availability")
+    if facts.overlap:
+        clauses.append(f"{_hours(facts.overlap)} of overlapping availability")
     else:
         clauses.append("no overlapping availability")
-    gap = abs(float(mte.utc_offset[e]) - float(mtr.utc_offset[m]))
-    if gap:
-        clauses.append(f"time zones {_hours(gap)} apart")
-    shared = np.flatnonzero(mte.languages[e] & mtr.languages[m])
+    if facts.gap:
+        clauses.append(f"time zones {_hours(facts.gap)} apart")
+    shared = facts.shared
     lang_names = problem.rules.language_names
-    if len(shared) == 0:
+    if not shared:
         clauses.append("no shared language")
-    elif len(lang_names) > int(shared.max()):
+    elif len(lang_names) > max(shared):
         named = [str(lang_names[i]) for i in shared[:MAX_TOPICS_NAMED]]
         if len(shared) > len(named):
             named.append(f"{len(shared) - len(named)} more")
@@ -920,7 +1065,7 @@ def _dominant_rules(blocks: dict[str, np.ndarray]) -> list[str]:
 
 
 def _mentee_reason(problem: Problem, e: int) -> str:
-    if problem.feasible[e].any():
+    if problem.mentee_has_eligible(e):
         return REASON_AT_CAPACITY
     rules = _dominant_rules(problem.context.blocks(np.array([e]), np.arange(len(problem.mentors))))
     return "no eligible mentor" + (f" ({', '.join(rules)})" if rules else "")
@@ -929,19 +1074,19 @@ def _mentee_reason(problem: Problem, e: int) -> str:
 def _mentor_reason(problem: Problem, m: int) -> str:
     if problem.mentors.capacity[m] == 0:
         return REASON_NO_CAPACITY
-    eligible = problem.feasible[:, m]
-    if not eligible.any():
+    eligible, eligible_free = problem.mentor_eligibility(m)
+    if not eligible:
         everyone = np.arange(len(problem.mentees))
         rules = _dominant_rules(problem.context.blocks(everyone, np.array([m])))
         return "no eligible mentee" + (f" ({', '.join(rules)})" if rules else "")
-    free = np.ones(len(problem.mentees), dtype=np.bool_)
-    free[problem.locked_mentee] = False
-    if not (eligible & free).any():
+    if not eligible_free:
         return REASON_MENTEES_LOCKED
     return REASON_BETTER_FIT
 
 
-def explain(problem: Problem, solution: Solution) -> MatchResult:
+def explain(
+    problem: Problem, solution: Solution, *, progress: Progress | None = None
+) -> MatchResult:
     """Turn a solution into pairs with scores, parts, plain-English text, and unmatched."""
     mte, mtr = problem.mentees, problem.mentors
     order = np.lexsort((solution.mentee, solution.mentor))
@@ -950,16 +1095,31 @@ def explain(problem: Problem, solution: Solution) -> MatchResult:
     crit = _criteria_for_pairs(mtr, mte, e_all, m_all)
     weights = problem.rules.weights.criteria()
     scores = problem.pair_scores(e_all, m_all).tolist()
+    overlap = (mte.availability[e_all] & mtr.availability[m_all]).sum(axis=1).tolist()
+    gap = np.abs(mte.utc_offset[e_all] - mtr.utc_offset[m_all]).tolist()
+    spoken = (mte.languages[e_all] & mtr.languages[m_all]).tolist()
+    parts = {name: (weight * crit[name]).tolist() for name, weight in weights.items()}
+    mentor_ids, mentee_ids = mtr.ids[m_all].tolist(), mte.ids[e_all].tolist()
+    locked_list = locked_all.tolist()
     pairs = []
+    _report(progress, "explaining", 0, len(e_all))
     for k, (e, m) in enumerate(zip(e_all.tolist(), m_all.tolist(), strict=True)):
+        if k and k % 2000 == 0:
+            _report(progress, "explaining", k, len(e_all))
         pairs.append(
             ProposedPair(
-                mentor_id=int(mtr.ids[m]),
-                mentee_id=int(mte.ids[e]),
+                mentor_id=mentor_ids[k],
+                mentee_id=mentee_ids[k],
                 score=scores[k],
-                locked=bool(locked_all[k]),
-                explanation=_pair_explanation(problem, e, m, bool(locked_all[k])),
-                parts={name: float(weights[name] * crit[name][k]) for name in weights},
+                locked=locked_list[k],
+                explanation=_pair_explanation(
+                    problem,
+                    e,
+                    m,
+                    locked_list[k],
+                    _PairFacts(overlap[k], gap[k], [i for i, x in enumerate(spoken[k]) if x]),
+                ),
+                parts={name: values[k] for name, values in parts.items()},
             )
         )
     unmatched = []
@@ -973,17 +1133,73 @@ def explain(problem: Problem, solution: Solution) -> MatchResult:
     for m in np.flatnonzero(~matched_m).tolist():
         reason = _mentor_reason(problem, m)
         unmatched.append(Unmatched(id=int(mtr.ids[m]), side="mentor", reason=reason))
+    _report(progress, "explaining", len(e_all), len(e_all))
     return MatchResult(pairs=pairs, unmatched=unmatched, objective=solution.objective)
 
 
-def match(mentors: Side, mentees: Side, org: Org, rules: Rules) -> MatchResult:
+def match(
+    mentors: Side,
+    mentees: Side,
+    org: Org,
+    rules: Rules,
+    *,
+    progress: Progress | None = None,
+    sparse_above: int = SPARSE_ABOVE,
+) -> MatchResult:
     """Optimal pairing: build the problem, solve it exactly, explain the result.
+
+    Up to ``sparse_above`` (mentee, mentor) pairs the dense assignment is solved directly;
+    above it a sparse candidate graph is solved by min-cost flow and certified optimal for
+    every pair (:mod:`pairing.matching_sparse`, :mod:`pairing.matching_flow`).
+    ``progress(stage, done, total)`` is called as the work goes ("scoring", "solving",
+    "certifying", "explaining").
 
     Raises :class:`ValueError` for invalid input: a manager cycle, a locked pair that breaks
     a hard constraint or exceeds its mentor's capacity, unknown locked ids, bad shapes.
     With no mentors or no mentees the result is empty.
     """
-    problem = build_problem(mentors, mentees, org, rules)
-    if len(problem.mentors) == 0 or len(problem.mentees) == 0:
+    problem = build_auto(mentors, mentees, org, rules, progress=progress, sparse_above=sparse_above)
+    if problem is None:
         return MatchResult(pairs=[], unmatched=[], objective=0.0)
-    return explain(problem, solve(problem))
+    return explain(problem, solve_any(problem, progress=progress), progress=progress)
+
+
+def build_auto(
+    mentors: Side,
+    mentees: Side,
+    org: Org,
+    rules: Rules,
+    *,
+    progress: Progress | None = None,
+    sparse_above: int = SPARSE_ABOVE,
+    k: int | None = None,
+):
+    """The dense :class:`Problem`, or above ``sparse_above`` pairs the sparse one.
+
+    None when a side is empty.  Validation errors are raised as by :func:`build_problem`.
+    """
+    prep = _prepare(mentors, mentees, org, rules)
+    n_e, n_m = len(prep.context.mentees), len(prep.context.mentors)
+    if n_e == 0 or n_m == 0:
+        return None
+    if n_e * n_m > sparse_above:
+        from pairing import matching_sparse  # it imports this module
+
+        options = {} if k is None else {"k": k}
+        return matching_sparse.build_sparse(prep, progress=progress, **options)
+    _report(progress, "scoring", 0, 1)
+    problem = _build_dense(prep)
+    _report(progress, "scoring", 1, 1)
+    return problem
+
+
+def solve_any(problem, *, progress: Progress | None = None) -> Solution:
+    """Solve what :func:`build_auto` built: exactly, and certified on the sparse path."""
+    if isinstance(problem, Problem):
+        _report(progress, "solving", 0, 1)
+        solution = solve(problem)
+        _report(progress, "solving", 1, 1)
+        return solution
+    from pairing import matching_flow  # it imports this module
+
+    return matching_flow.solve_sparse(problem, progress=progress)

@@ -255,3 +255,17 @@ def test_the_progress_partial_sends_a_plain_browser_to_the_full_page(client, hr_
     response = client.get(reverse("pairing:hr_run_progress", args=[run.pk]))
 
     assert response.status_code == 302 and response["Location"] == reverse("pairing:hr_run", args=[run.pk])
+
+
+def test_the_engine_reports_its_stages_on_the_run_page(hr_admin, matching_program):
+    running = MatchRun.Status.RUNNING
+    run = MatchRun.objects.create(program=matching_program, started_by=hr_admin, status=running)
+    report = services._engine_progress(run)
+
+    report("scoring", 6000, 12000)
+    run.refresh_from_db()
+    assert (run.progress, run.stage) == (57, "Scoring every possible pair")
+
+    report("certifying", 1, 2)
+    run.refresh_from_db()
+    assert (run.progress, run.stage) == (77, "Checking that no other pairing is better")
