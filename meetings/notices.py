@@ -30,14 +30,19 @@ TEMPLATES = {
 }
 
 
-def meeting_notices_queue(meeting: Meeting, *, kind: str, change: str, recipients) -> list[int]:
-    """Write the notices of one change and queue their messages (call inside the change's transaction)."""
+def meeting_notices_queue(
+    meeting: Meeting, *, kind: str, change: str, recipients, queue: bool = True
+) -> list[int]:
+    """Write the notices of one change and queue their messages (call inside the change's
+    transaction); ``queue=False`` writes the notices only (the demo's history is not news)."""
     notices = [
         MeetingNotice.objects.create(
             meeting=meeting, recipient=user, sequence=meeting.ics_sequence, kind=kind, change=change
         )
         for user in recipients
     ]
+    if not queue:
+        return [n.pk for n in notices]
     ids = outbox.messages_queue(
         [
             outbox.Draft(kind=KIND, key=f"{KIND}:{n.pk}", recipient_id=n.recipient_id, ref_id=n.pk)
