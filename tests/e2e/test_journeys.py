@@ -27,8 +27,8 @@ from accounts.demo import seed_people
 from accounts.models import User
 from accounts.services import user_set_hr_admin
 from meetings.demo import seed_meetings
-from meetings.models import Meeting, MeetingAttendance, MeetingNotice, PrivateReflection, SessionLog
-from meetings.services import meeting_notices_send
+from meetings.models import Meeting, MeetingAttendance, PrivateReflection, SessionLog
+from notifications import outbox
 from pairing import match_runs
 from pairing import services as pairing_services
 from pairing.demo import seed_pairing
@@ -305,9 +305,8 @@ def test_a_junior_and_a_senior_enrol_get_matched_book_meet_log_and_answer_the_su
     aisha.get_by_role("button", name="Send the proposal").click()
     expect(aisha.get_by_role("status")).to_contain_text("Robert picks one")
 
-    # The worker e-mails Robert (stood in for by its service); he follows the link, in New York time.
-    meeting_notices_send(notice_ids=list(MeetingNotice.objects.filter(sent_at__isnull=True)
-                                         .values_list("id", flat=True)))
+    # The worker e-mails Robert (stood in for by the delivery tick); he follows the link, in New York time.
+    outbox.deliver_due()
     robert.goto(link_in_mail(mailoutbox, senior.email, r"/sessions/meeting/\d+/"))
     robert.get_by_role("link", name="Pick a time").click()
     times = robert.get_by_role("radio")
