@@ -9,7 +9,7 @@ created next to it and dropped afterwards), else a temporary SQLite file. E-mail
 in-memory backend. Prints a few human-readable lines, then exactly one JSON line (last):
 the query count and wall time of one tick in each case. The claim is that the query count does
 not depend on the total number of sessions (it grows only with the number of *due* e-mails: one
-``UPDATE … SET sent_at`` per message sent, by design) and the large tick stays within 3× the small.
+``UPDATE`` of its delivery per message sent, by design) and the large tick stays within 3× the small.
 """
 
 from __future__ import annotations
@@ -183,12 +183,12 @@ def _tick() -> tuple[int, float, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from surveys import services
+    from meetings import reminders
 
     mail.outbox = []
     with CaptureQueriesContext(connection) as queries:
         began = time.perf_counter()
-        outcome = services.meeting_reminders_tick()
+        outcome = reminders.meeting_reminders_tick()
         took = time.perf_counter() - began
     return len(queries), took, outcome.sent
 
@@ -206,7 +206,8 @@ def main() -> None:
         from django.core import mail
         from django.utils import timezone
 
-        from surveys.models import MeetingReminder
+        from meetings.models import MeetingReminder
+        from notifications.models import Message
 
         mail.outbox = []
         now = timezone.now()
@@ -215,6 +216,7 @@ def main() -> None:
         print(f"{engine}: {args.small} sessions, {args.due} due", file=sys.stderr)
         _tick()  # warm-up: templates compiled, connections open; then the same tick measured
         MeetingReminder.objects.all().delete()
+        Message.objects.all().delete()
         queries_small, tick_small, sent_small = _tick()
         print(
             f"  small tick: {queries_small} queries, {tick_small:.2f} s, {sent_small} sent", file=sys.stderr
@@ -222,6 +224,7 @@ def main() -> None:
 
         # The same due sessions again, now among many more that are not due.
         MeetingReminder.objects.all().delete()
+        Message.objects.all().delete()
         began = time.perf_counter()
         _add_sessions(pairs, count=args.large - args.small, due=0, offset=args.small, now=now)
         print(

@@ -12,3 +12,8 @@ class EvaluationConfig(AppConfig):
         from evaluation.expressions import register_sqlite_functions
 
         connection_created.connect(register_sqlite_functions, dispatch_uid="evaluation-sqlite-functions")
+
+        # The kinds of message this app sends, so any worker can build them.
+        from evaluation import services
+
+        services.register()

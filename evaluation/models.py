@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from pairing.models import Enrollment
 from programs.models import Program
-from surveys import outbox
 
 
 class RecognitionConsent(models.Model):
@@ -30,7 +29,8 @@ class RecognitionConsent(models.Model):
 
 
 class ManagerNote(models.Model):
-    """One recognition note to a mentor's manager. The row is claimed (created) before sending."""
+    """One recognition note to a mentor's manager: created (unique) when its outbox message is queued
+    (kind "manager-note"); ``sent_at`` is when it was handed to the outbox."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="manager_notes")
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="manager_notes")
@@ -48,23 +48,16 @@ class ManagerNote(models.Model):
     def __str__(self) -> str:
         return f"Manager note for enrolment {self.enrollment_id} in program {self.program_id}"
 
-    @property
-    def stale(self) -> bool:
-        """Claimed, not sent, and older than the jobs' lease: its worker died; send it again."""
-        return self.sent_at is None and self.claimed_at < timezone.now() - outbox.lease()
-
 
 class CertificateNotice(models.Model):
-    """The e-mail telling a participant that their certificate is ready (an outbox row).
+    """The message telling a participant that their certificate is ready.
 
-    Planned once per enrolment when its program closes, then claimed and sent like every job
-    e-mail (``surveys.outbox``): claimed rows, a sent stamp, or a skipped stamp with the reason.
+    Planned once per enrolment when its program closes (the row is the idempotency key), then handed
+    to the outbox (kind "certificate"; ``sent_at`` is when) which claims it before sending.
     """
 
     enrollment = models.OneToOneField(Enrollment, on_delete=models.CASCADE, related_name="certificate_notice")
     created_at = models.DateTimeField(default=timezone.now)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    claim_id = models.UUIDField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     skipped_at = models.DateTimeField(null=True, blank=True)
     skipped_reason = models.CharField(max_length=40, blank=True)

@@ -54,9 +54,9 @@ from accounts.roles import is_hr_admin
 from evaluation.expressions import EpochSeconds, GroupConcat, Median, MonthStart, WeekStart
 from evaluation.models import ManagerNote, RecognitionConsent
 from meetings.models import Meeting, MeetingEvent, SessionLog
+from notifications import outbox
 from pairing.models import Enrollment, ExitRequest, Pair, SkillRating
 from programs.models import Direction, Goal, Program, SurveyQuestion
-from surveys import outbox
 from surveys.models import SurveyAnswer, SurveyInvitation
 
 # Level bands of the breakdown (inclusive; None = no upper limit).

@@ -6,21 +6,18 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evaluation import selectors
 from evaluation.models import CertificateNotice, ManagerNote, RecognitionConsent
+from notifications import kinds, outbox, render
+from notifications.channels import TRANSPORT_ERRORS
 from pairing.models import Enrollment
 from programs.models import Program
-from surveys import emails, outbox
-from surveys.outbox import Outcome, Skip
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +42,9 @@ def recognition_consent_set(*, enrollment: Enrollment, consented: bool) -> Recog
         consent.save()
         log.info("recognition consent given for enrolment %s", enrollment.pk)
         return consent
-    note = ManagerNote.objects.filter(enrollment=enrollment).first()
-    if note is not None and note.sent_at is not None:
+    if ManagerNote.objects.filter(enrollment=enrollment).exists():
+        # Queued or sent: an e-mail on its way cannot be recalled.
         raise ValidationError(_("The note to your manager has already been sent."))
-    if note is not None and not note.stale:
-        raise ValidationError(_("The note to your manager is being sent right now."))
     if existing is not None:
         existing.delete()
         log.info("recognition consent withdrawn for enrolment %s", enrollment.pk)
@@ -64,72 +59,72 @@ class NotesOutcome:
     failed: int = 0
 
 
+NOTE, CERTIFICATE = "manager-note", "certificate"
+
+
 def manager_notes_send(*, program: Program) -> NotesOutcome:
     """E-mail each consenting junior mentor's manager a note recognising their contribution.
 
-    Idempotent: a ``ManagerNote`` row per (program, mentor) is claimed (inserted, unique) before
-    its e-mail goes out and stamped ``sent_at`` after, so pressing the button twice — or the job
-    and the button at once — sends each note once. The claim is taken while the mentor's consent
-    row is locked, so a withdrawal either comes first (nothing is sent) or is refused. A mail
-    server failure releases the claim; a worker killed mid-send leaves a claim that the next run
-    takes over once the lease has passed (``surveys.outbox`` semantics).
+    Idempotent: a ``ManagerNote`` row per (program, mentor) is inserted (unique) and its outbox
+    message queued in the same transaction, taken while the mentor's consent row is locked, so a
+    withdrawal either comes first (nothing is sent) or is refused; pressing the button twice — or
+    the job and the button at once — queues each note once. The notes are then delivered at once
+    (the outbox claims each before sending); one the mail server refused waits for the next tick.
     """
     if program.status != Program.Status.CLOSED:
         raise ValidationError(_("Notes go out once the program has closed."))
     outcome = NotesOutcome()
+    queued: list[int] = []
     for mentor in selectors.consenting_mentors(program):
         manager = selectors.usable_manager(mentor.user)
         if manager is None:
             outcome.no_manager += 1
             continue
-        note = _claim_note(program=program, mentor=mentor, manager=manager)
-        if note is None:
+        message_id = _queue_note(program=program, mentor=mentor, manager=manager)
+        if message_id is None:
             outcome.already_sent += 1
-            continue
+        else:
+            queued.append(message_id)
+    if queued:
         try:
-            _note_message(program=program, mentor=mentor, manager=manager).send()
-        except outbox.TRANSPORT_ERRORS:
-            log.exception("manager note %s could not be sent", note.pk)
-            note.delete()
-            outcome.failed += 1
-            continue
-        note.sent_at = timezone.now()
-        note.save(update_fields=["sent_at"])
-        outcome.sent += 1
+            delivered = outbox.deliver_due(message_ids=queued)
+        except TRANSPORT_ERRORS:
+            log.exception("manager notes of program %s not sent now; the next tick retries", program.pk)
+            delivered = outbox.Outcome()
+        outcome.sent = delivered.sent
+        outcome.failed = len(queued) - delivered.sent - sum(delivered.skipped.values())
     log.info("manager notes for program %s: %s", program.pk, outcome)
     return outcome
 
 
-def _claim_note(*, program: Program, mentor: Enrollment, manager) -> ManagerNote | None:
-    """The note row, claimed now; None when it was sent, is being sent, or consent was withdrawn."""
-    now = timezone.now()
-    with transaction.atomic():
-        if not RecognitionConsent.objects.select_for_update().filter(enrollment=mentor).exists():
-            return None
-        note = ManagerNote.objects.select_for_update().filter(program=program, enrollment=mentor).first()
-        if note is None:
-            return ManagerNote.objects.create(program=program, enrollment=mentor, manager=manager,
-                                              claimed_at=now)
-        if note.sent_at is not None or not note.stale:
-            return None
-        note.claimed_at, note.manager = now, manager  # a claim left by a killed worker
-        note.save(update_fields=["claimed_at", "manager"])
-        return note
+@transaction.atomic
+def _queue_note(*, program: Program, mentor: Enrollment, manager) -> int | None:
+    """Queue the note's message; None when it was queued before or consent was withdrawn."""
+    if not RecognitionConsent.objects.select_for_update().filter(enrollment=mentor).exists():
+        return None
+    note, created = ManagerNote.objects.get_or_create(
+        program=program, enrollment=mentor, defaults={"manager": manager, "sent_at": timezone.now()})
+    if not created:
+        return None
+    message = outbox.message_queue(kind=NOTE, key=f"{NOTE}:{note.pk}", recipient=manager, ref_id=note.pk)
+    return message.pk
 
 
-def _note_message(*, program: Program, mentor: Enrollment, manager) -> EmailMultiAlternatives:
-    facts = selectors.certificate_facts(mentor)
-    context = {"program": program, "mentor": mentor.user, "manager": manager, "facts": facts,
-               "site_url": settings.SITE_URL}
-    base = "emails/evaluation/manager_note"
-    with translation.override(settings.LANGUAGE_CODE), timezone.override(manager.zone):
-        subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
-        text = render_to_string(f"{base}.txt", context)
-        html = render_to_string(f"{base}.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL,
-                                     to=[manager.email], headers={"Auto-Submitted": "auto-generated"})
-    message.attach_alternative(html, "text/html")
-    return message
+def _load_notes(messages) -> None:
+    kinds.attach_refs(ManagerNote, messages, "program", "manager", "enrollment__user")
+
+
+def _note_message(message):
+    note: ManagerNote | None = message.ref
+    if note is None or note.manager is None:
+        return kinds.Skip("deleted")
+    if not RecognitionConsent.objects.filter(enrollment_id=note.enrollment_id).exists():
+        return kinds.Skip("withdrawn")
+    mentor = note.enrollment
+    context = {"program": note.program, "mentor": mentor.user, "manager": note.manager,
+               "facts": selectors.certificate_facts(mentor)}
+    return render.render(template="evaluation/emails/manager_note", recipient=note.manager, context=context,
+                         prefix=False)
 
 
 # --- the certificates job ---------------------------------------------------------------------------
@@ -139,33 +134,50 @@ def _note_message(*, program: Program, mentor: Enrollment, manager) -> EmailMult
 NOTICE_WINDOW = timedelta(days=14)
 
 
-def certificates_tick(*, now: datetime | None = None) -> Outcome:
+def certificates_tick(*, now: datetime | None = None) -> outbox.Outcome:
     """Celebrate the programs that closed: tell each participant their certificate is ready, and
     send the manager notes junior mentors agreed to (they agree on the certificate page)."""
     now = now or timezone.now()
     due = selectors.certificate_notices_due(since=now - NOTICE_WINDOW)
-    CertificateNotice.objects.bulk_create([CertificateNotice(enrollment_id=pk, created_at=now) for pk in due],
-                                          ignore_conflicts=True, batch_size=outbox.INSERT_BATCH)
-    outcome = outbox.claim_and_send(CertificateNotice, where=outbox.PENDING_SQL, load=_load_notices,
-                                    build=_notice_message)
+    with transaction.atomic():
+        CertificateNotice.objects.bulk_create(
+            [CertificateNotice(enrollment_id=pk, created_at=now) for pk in due],
+            ignore_conflicts=True, batch_size=outbox.INSERT_BATCH)
+        todo = list(CertificateNotice.objects.select_for_update(skip_locked=True)
+                    .filter(sent_at__isnull=True, skipped_at__isnull=True)
+                    .values_list("pk", "enrollment__user_id"))
+        CertificateNotice.objects.filter(pk__in=[pk for pk, _u in todo]).update(sent_at=now)
+        outbox.messages_queue([outbox.Draft(kind=CERTIFICATE, key=f"{CERTIFICATE}:{pk}", recipient_id=user_id,
+                                            ref_id=pk) for pk, user_id in todo], now=now)
+    outcome = outbox.deliver_due(only_kinds=[CERTIFICATE])
     outcome.created = len(due)
     for program in selectors.programs_with_manager_notes_due():
         outcome.sent += manager_notes_send(program=program).sent
+    # Notes queued earlier that did not go (a mail outage, a worker that died holding the claim).
+    outcome.add(outbox.deliver_due(only_kinds=[NOTE]))
     return outcome
 
 
-def _load_notices(ids) -> list[CertificateNotice]:
-    return list(CertificateNotice.objects.filter(pk__in=ids).order_by("id")
-                .select_related("enrollment__user", "enrollment__program"))
+def _load_notices(messages) -> None:
+    kinds.attach_refs(CertificateNotice, messages, "enrollment__user", "enrollment__program")
 
 
-def _notice_message(row: CertificateNotice):
+def _notice_message(message):
+    row: CertificateNotice | None = message.ref
+    if row is None:
+        return kinds.Skip("deleted")
     enrollment = row.enrollment
     program, person = enrollment.program, enrollment.user
     if program.status != Program.Status.CLOSED or program.purged_at is not None:
-        return Skip("program")
+        return kinds.Skip("program")
     if not person.is_active or not person.email:
-        return Skip("inactive")
-    url = emails.site_url(reverse("evaluation:certificate", args=[program.pk]))
-    return emails.render(template="certificate_ready", folder="evaluation", recipient=person, program=program,
-                         outbox=f"certificate:{row.pk}", context={"enrollment": enrollment, "url": url})
+        return kinds.Skip("inactive")
+    url = render.site_url(reverse("evaluation:certificate", args=[program.pk]))
+    return render.render(template="evaluation/emails/certificate_ready", recipient=person, brand=program.name,
+                         context={"enrollment": enrollment, "program": program, "url": url},
+                         links=[(_("Your certificate"), url)])
+
+
+def register() -> None:
+    kinds.register(NOTE, build=_note_message, load=_load_notes, group="other")
+    kinds.register(CERTIFICATE, build=_notice_message, load=_load_notices, group="other")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from evaluation import services
-from surveys.tasks import JOB_OPTIONS
+from notifications.tasks import JOB_OPTIONS
 
 
 @shared_task(**JOB_OPTIONS)

@@ -18,6 +18,8 @@ from meetings.models import (
     MeetingAttendance,
     MeetingEvent,
     MeetingNotice,
+    MeetingReminder,
+    Nudge,
     PrivateReflection,
     ProposedSlot,
     SessionLog,
@@ -74,8 +76,16 @@ class MeetingAttendanceAdmin(ReadOnlyAdmin):
 
 @admin.register(MeetingNotice)
 class MeetingNoticeAdmin(ReadOnlyAdmin):
-    list_display = ("id", "meeting", "recipient", "kind", "sequence", "created_at", "sent_at")
+    list_display = ("id", "meeting", "recipient", "kind", "sequence", "created_at")
     list_filter = ("kind",)
+
+
+@admin.register(MeetingReminder)
+class MeetingReminderAdmin(ReadOnlyAdmin):
+    list_display = ("id", "meeting", "recipient", "lead_hours", "starts_at", "created_at", "sent_at",
+                    "skipped_reason")
+    list_filter = ("lead_hours", "skipped_reason")
+    list_select_related = ("meeting", "recipient")
 
 
 @admin.register(CalendarFeed)
@@ -118,3 +128,10 @@ class GoalProgressAdmin(ReadOnlyAdmin):
 class ActionItemAdmin(ReadOnlyAdmin):
     list_display = ("id", "pair", "owner", "due_on", "done_at")
     fields = readonly_fields = ("pair", "log", "owner", "due_on", "done_at", "created_at")
+
+
+@admin.register(Nudge)
+class NudgeAdmin(ReadOnlyAdmin):
+    list_display = ("id", "pair", "kind", "recipient", "period", "created_at", "sent_at", "skipped_reason")
+    list_filter = ("kind", "skipped_reason")
+    list_select_related = ("pair__mentor__user", "pair__mentee__user", "recipient")

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from meetings import services
-from meetings.models import ActionItem, Meeting, MeetingNotice
+from meetings.models import ActionItem, Meeting
 from pairing.models import Pair
 from programs.demo import history_anchor
 from programs.models import Direction, ProgramTopic, Topic
@@ -175,7 +175,7 @@ def seed_meetings(people: dict, programs: dict, pairing: dict | None = None) -> 
     level = quiet.level
     quiet.setLevel(logging.WARNING)  # dozens of demo bookings are not worth a log line each
     try:
-        with services.notices_not_queued():  # marked sent below: no task would have anything to send
+        with services.notices_not_queued():  # demo history is not news: nobody gets messages about it
             _seed_all(pairs, demo_mentor=demo_mentor, demo_mentee=demo_mentee, now=now, anchor=anchor,
                       rng=rng, topics=topics)
     finally:
@@ -183,8 +183,6 @@ def seed_meetings(people: dict, programs: dict, pairing: dict | None = None) -> 
     # Older action items were done long ago; the latest ones are still open.
     ActionItem.objects.filter(pair__program=running, due_on__lt=anchor.date() - dt.timedelta(days=7)).update(
         done_at=anchor - dt.timedelta(days=8))
-    # Demo history is not news: nobody gets e-mails about it.
-    MeetingNotice.objects.filter(meeting__pair__program=running, sent_at__isnull=True).update(sent_at=now)
     return {"meetings": Meeting.objects.filter(pair__program=running).count()}
 
 

@@ -366,8 +366,9 @@ class SessionLogForm(MeetingsForm):
                                          coerce=int, empty_value=None, required=False,
                                          widget=forms.RadioSelect)
 
-    def __init__(self, *args, topics, topics_label, people, **kwargs) -> None:
+    def __init__(self, *args, topics, topics_label, people, today, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.today = today  # the author's today, for due dates
         self.fields["topics"].queryset = topics
         self.fields["topics"].label = topics_label
         owners = [(str(person.pk), person.display_name) for person in people]
@@ -394,11 +395,24 @@ class SessionLogForm(MeetingsForm):
                 items.append((text, owner, self.cleaned_data.get(f"action_{n}_due_on")))
         return items
 
-    def service_aliases(self) -> dict[str, str]:
-        # Services number only the rows that had text; map them back to the form's rows.
-        filled = [n for n in range(ACTION_ROWS) if (self.cleaned_data.get(f"action_{n}_text") or "").strip()]
-        aliases = {}
-        for index, n in enumerate(filled):
-            for part in ("text", "owner", "due_on"):
-                aliases[f"action_{index}_{part}"] = f"action_{n}_{part}"
-        return aliases
+    def clean(self):
+        cleaned = super().clean()
+        for n in range(ACTION_ROWS):
+            text = (cleaned.get(f"action_{n}_text") or "").strip()
+            due_on = cleaned.get(f"action_{n}_due_on")
+            if not text:
+                if due_on:
+                    self.add_error(f"action_{n}_text", _("Say what needs doing."))
+                continue
+            if cleaned.get(f"action_{n}_owner") not in self.people:
+                self.add_error(f"action_{n}_owner", _("An action item belongs to one of you two."))
+            if due_on is not None and due_on < self.today:
+                self.add_error(f"action_{n}_due_on", _("Pick a due date from today on."))
+        return cleaned
+
+    def show_summary_conflict(self, conflict) -> None:
+        """Put the partner's newer summary in the box (the page shows the author's beside it)."""
+        self.data = self.data.copy()
+        self.data["shared_summary"] = conflict.summary
+        self.data["summary_revision"] = conflict.revision
+        self.add_error("shared_summary", conflict.messages)

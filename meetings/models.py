@@ -274,7 +274,8 @@ class GoalProgress(models.Model):
 
 
 class MeetingNotice(models.Model):
-    """Outbox: one e-mail to one person about one change. Claimed (sent_at) before sending."""
+    """One calendar notice to one person about one change; its message goes through the outbox
+    (``notifications``, kind "meeting-notice", ``ref_id`` = this row), which claims it before sending."""
 
     class Kind(models.TextChoices):
         PROPOSED = "proposed", _("Times proposed")
@@ -297,7 +298,6 @@ class MeetingNotice(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     change = models.CharField(max_length=12, choices=Change.choices)
     created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["id"]
@@ -312,6 +312,78 @@ class MeetingNotice(models.Model):
     def method(self) -> str | None:
         """The iCalendar METHOD of the attachment, or None for plain e-mails."""
         return {self.Kind.REQUEST: "REQUEST", self.Kind.CANCEL: "CANCEL"}.get(self.kind)
+
+
+class MeetingReminder(models.Model):
+    """One reminder to one person, ``lead_hours`` before the start it was computed for.
+
+    The row is the reminder's idempotency key (a second tick inserts nothing); its message goes
+    through the outbox (kind "meeting-reminder", ``ref_id`` = this row), handed over once
+    (``sent_at``). ``starts_at`` is part of the key: moving a session leaves the old rows behind
+    (skipped when their turn comes) and the new start gets fresh ones. A lead time that is not
+    sent at all (superseded by a later one, or the session was booked inside it) is recorded with
+    ``skipped_reason`` and gets no message.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reminders")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    lead_hours = models.PositiveSmallIntegerField()
+    starts_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # When the reminder was handed to the outbox (its message is then claimed before sending).
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    skipped_at = models.DateTimeField(null=True, blank=True, editable=False)
+    skipped_reason = models.CharField(max_length=40, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "recipient", "lead_hours", "starts_at"], name="meetings_reminder_once"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["id"], condition=Q(sent_at__isnull=True, skipped_at__isnull=True),
+                         name="meetings_reminder_pending"),
+            models.Index(fields=["starts_at"], name="meetings_reminder_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lead_hours} h reminder of session {self.meeting_id} to user {self.recipient_id}"
+
+
+class Nudge(models.Model):
+    """A friendly nudge to one member of a quiet pair, or an escalation to one program lead.
+
+    ``period`` is the day the silence started (the last session, or the pair's start), so there is
+    one nudge and one escalation per silence; a new session starts a new period.
+    """
+
+    class Kind(models.TextChoices):
+        NUDGE = "nudge", _("Nudge")
+        ESCALATION = "escalation", _("Escalation to the program lead")
+
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="nudges")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    period = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # When the nudge was handed to the outbox (kinds "nudge" and "escalation"), or why it was not.
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    skipped_at = models.DateTimeField(null=True, blank=True, editable=False)
+    skipped_reason = models.CharField(max_length=40, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["pair", "recipient", "kind", "period"],
+                                    name="meetings_nudge_once"),
+        ]
+        indexes = [models.Index(fields=["id"], condition=Q(sent_at__isnull=True, skipped_at__isnull=True),
+                                name="meetings_nudge_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for pair {self.pair_id} to user {self.recipient_id} ({self.period})"
 
 
 class CalendarFeed(models.Model):

@@ -7,10 +7,10 @@ Private reflections are only ever read for their author (see ``log_page``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.core import signing
-from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +27,8 @@ from meetings.models import (
     PrivateReflection,
     SessionLog,
 )
-from pairing.models import Pair
+from pairing.models import Enrollment, Pair
+from programs.models import Program
 
 # Pairs whose pages their two people can open; only active pairs book and log new sessions.
 VISIBLE_PAIR_STATUSES = (Pair.Status.ACTIVE, Pair.Status.COMPLETED)
@@ -46,7 +47,7 @@ def pairs_for_user(user) -> QuerySet[Pair]:
             .select_related("program", "mentor__user", "mentee__user"))
 
 
-def get_pair_for_user(user, pair_id: int) -> Pair:
+def get_meeting_pair_for_user(user, pair_id: int) -> Pair:
     """The pair if ``user`` is its mentor or mentee (active or completed), else 404."""
     pair = (pairs_for_user(user)
             .select_related("mentor__agreement_version", "mentee__agreement_version")
@@ -352,3 +353,60 @@ def shared_summaries_for_lead(user, program) -> QuerySet[SessionLog]:
         return SessionLog.objects.none()
     return (SessionLog.objects.filter(meeting__pair__program=program).exclude(shared_summary="")
             .select_related("meeting").order_by("-meeting__starts_at"))
+
+
+# --- pairs and their sessions (nudges, the leads' digest) ---------------------------------------
+
+# A pair is "behind" once it has gone this long past its cadence without a session (nudge);
+# twice the cadence plus grace, the program lead hears about it (escalation).
+GRACE_DAYS = 7
+SESSION_STATUSES = (Meeting.Status.HELD, Meeting.Status.CONFIRMED)
+CLOSED_ENROLMENT = (Enrollment.Status.WITHDRAWN, Enrollment.Status.DECLINED)
+
+
+def silence_start(
+    *, last_session: datetime | None, activated_at: datetime | None, program_starts: datetime | None
+) -> datetime | None:
+    """When the pair's current silence began: its last session, its start, or the program's."""
+    moments = [m for m in (last_session, activated_at, program_starts) if m is not None]
+    return max(moments) if moments else None
+
+
+def nudge_thresholds(cadence_weeks: int) -> tuple[timedelta, timedelta]:
+    """(nudge after, escalate after) this much silence."""
+    nudge = timedelta(weeks=cadence_weeks, days=GRACE_DAYS)
+    return nudge, 2 * nudge
+
+
+def active_pairs_with_activity(now: datetime, **filters):
+    """Active pairs of running programs with their last session and whether one is booked ahead."""
+    return Pair.objects.filter(
+        status=Pair.Status.ACTIVE, program__status=Program.Status.RUNNING, **filters
+    ).annotate(
+        last_session=Max(
+            "meetings__starts_at",
+            filter=Q(meetings__status__in=SESSION_STATUSES, meetings__starts_at__lte=now),
+        ),
+        booked_ahead=Exists(
+            Meeting.objects.filter(pair=OuterRef("pk"), status=Meeting.Status.CONFIRMED, starts_at__gt=now)
+        ),
+    )
+
+
+def session_counts(pair_ids) -> dict[int, dict[str, object]]:
+    """Per pair: sessions held and cancelled, and the last session (held or booked) so far."""
+    rows = (
+        Meeting.objects.filter(pair_id__in=list(pair_ids))
+        .values("pair_id")
+        .annotate(
+            held=Count("id", filter=Q(status=Meeting.Status.HELD)),
+            cancelled=Count("id", filter=Q(status=Meeting.Status.CANCELLED)),
+            last=Max("starts_at", filter=Q(status__in=SESSION_STATUSES)),
+        )
+    )
+    return {row["pair_id"]: row for row in rows}
+
+
+def day_start(day) -> datetime | None:
+    """Midnight UTC at the start of a date (programs' dates are calendar days)."""
+    return None if day is None else datetime(day.year, day.month, day.day, tzinfo=UTC)

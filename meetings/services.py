@@ -19,18 +19,15 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.validators import URLValidator
-from django.db import IntegrityError, connection, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.dates import show_date
-from meetings import ics, slots
-from meetings.formatting import both_zones, clock, span, zone_label
+from meetings import notices, slots
+from meetings.formatting import clock
 from meetings.models import (
     NO_OVERLAP_CONSTRAINT,
     ActionItem,
@@ -45,8 +42,6 @@ from meetings.models import (
     SessionLog,
 )
 from meetings.selectors import availability_of
-from meetings.tasks import send_meeting_notices
-from mentoring.tasks import enqueue_on_commit
 from pairing.models import Pair
 
 log = logging.getLogger(__name__)
@@ -58,19 +53,6 @@ BOOKABLE_PAIR_STATUSES = (Pair.Status.ACTIVE,)
 
 
 # --- small rules ---------------------------------------------------------------------------
-
-
-def side_of(pair: Pair, user) -> str | None:
-    """"mentor" or "mentee" for a member of the pair, else None."""
-    if pair.mentor.user_id == user.pk:
-        return "mentor"
-    if pair.mentee.user_id == user.pk:
-        return "mentee"
-    return None
-
-
-def partner_of(pair: Pair, user):
-    return pair.mentee.user if side_of(pair, user) == "mentor" else pair.mentor.user
 
 
 def allowed_lengths(program) -> list[int]:
@@ -92,7 +74,7 @@ _https = URLValidator(schemes=["https"])
 
 
 def _member(pair: Pair, user, *, active: bool = True) -> str:
-    role = side_of(pair, user)
+    role = pair.side_of(user)
     if role is None:
         raise PermissionDenied
     if active and pair.status not in BOOKABLE_PAIR_STATUSES:
@@ -229,8 +211,8 @@ _queue_notices: ContextVar[bool] = ContextVar("queue_meeting_notices", default=T
 
 @contextmanager
 def notices_not_queued() -> Iterator[None]:
-    """Write notices without queueing their sending: the demo seed books past sessions (history
-    nobody is e-mailed about) and marks those notices sent itself; a task each would find nothing."""
+    """Write notices without queueing their messages: the demo seed books past sessions (history
+    nobody is e-mailed about)."""
     token = _queue_notices.set(False)
     try:
         yield
@@ -239,12 +221,8 @@ def notices_not_queued() -> Iterator[None]:
 
 
 def _notify(meeting: Meeting, *, kind: str, change: str, recipients) -> list[int]:
-    ids = [MeetingNotice.objects.create(meeting=meeting, recipient=user, sequence=meeting.ics_sequence,
-                                        kind=kind, change=change).pk
-           for user in recipients]
-    if _queue_notices.get():
-        enqueue_on_commit(send_meeting_notices, ids)
-    return ids
+    return notices.meeting_notices_queue(meeting, kind=kind, change=change, recipients=recipients,
+                                         queue=_queue_notices.get())
 
 
 def _locked(meeting: Meeting) -> Meeting:
@@ -288,7 +266,7 @@ def meeting_propose(*, pair: Pair, proposer, slots_utc: Sequence[tuple[datetime,
         slot.save()
     _event(meeting, actor=proposer, role=role, kind=MeetingEvent.Kind.PROPOSED, at=now)
     _notify(meeting, kind=MeetingNotice.Kind.PROPOSED, change=MeetingNotice.Change.PROPOSED,
-            recipients=[partner_of(pair, proposer)])
+            recipients=[pair.partner_of(proposer)])
     log.info("meeting %s proposed by user %s with %s slots", meeting.pk, proposer.pk, len(slots_utc))
     return meeting
 
@@ -302,7 +280,7 @@ def meeting_confirm(*, meeting: Meeting, user, slot_id: int, now: datetime | Non
         raise ValidationError(_("This proposal has already been answered."))
     if meeting.proposed_by_id == user.pk:
         raise ValidationError(_("You proposed these times; %(name)s picks one.") % {
-            "name": partner_of(meeting.pair, user).first_name})
+            "name": meeting.pair.partner_of(user).first_name})
     slot = meeting.slots.filter(pk=slot_id).first()
     if slot is None:
         raise ValidationError({"slot": _("Pick one of the proposed times.")})
@@ -325,7 +303,7 @@ def meeting_book(*, pair: Pair, booker, starts_at: datetime, ends_at: datetime, 
                  location: str = "", video_link: str = "", now: datetime | None = None) -> Meeting:
     """Book straight into the partner's published availability: confirmed at once."""
     role = _member(pair, booker)
-    partner = partner_of(pair, booker)
+    partner = pair.partner_of(booker)
     errors: dict[str, list[str]] = {}
     problems = slot_problems(pair=pair, actor=booker, start=starts_at, end=ends_at, now=now)
     if not problems:
@@ -367,7 +345,7 @@ def meeting_decline(*, meeting: Meeting, user, reason: str = "") -> Meeting:
     meeting.save(update_fields=["status", "cancelled_by", "cancel_reason", "updated_at"])
     _event(meeting, actor=user, role=role, kind=MeetingEvent.Kind.DECLINED, reason=reason.strip())
     _notify(meeting, kind=MeetingNotice.Kind.DECLINED, change=MeetingNotice.Change.DECLINED,
-            recipients=[partner_of(meeting.pair, user)])
+            recipients=[meeting.pair.partner_of(user)])
     log.info("proposal %s closed by user %s", meeting.pk, user.pk)
     return meeting
 
@@ -389,7 +367,7 @@ def meeting_reschedule(*, meeting: Meeting, user, starts_at: datetime, ends_at: 
     errors: dict[str, list[str]] = {}
     if not reason.strip():
         errors["reason"] = [_("Say why you are moving the session; %(name)s will see it.") % {
-            "name": partner_of(meeting.pair, user).first_name}]
+            "name": meeting.pair.partner_of(user).first_name}]
     if starts_at == meeting.starts_at and ends_at == meeting.ends_at:
         errors["starts_at"] = [_("That is the session's current time. Pick a new one.")]
     else:
@@ -450,7 +428,7 @@ def meeting_cancel(*, meeting: Meeting, user, reason: str, now: datetime | None 
         raise ValidationError(_("This session has already started. Mark it as held or as a no-show instead."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why you are cancelling; %(name)s will see it.") % {
-            "name": partner_of(meeting.pair, user).first_name}})
+            "name": meeting.pair.partner_of(user).first_name}})
     meeting.status, meeting.cancelled_by = Meeting.Status.CANCELLED, user
     meeting.cancel_reason = reason.strip()
     meeting.ics_sequence += 1
@@ -490,6 +468,20 @@ def meeting_mark(*, meeting: Meeting, user, outcome: str, now: datetime | None =
 # --- the session log -----------------------------------------------------------------------
 
 
+class SummaryConflict(ValidationError):
+    """The partner changed the shared summary since the author started editing it (the one clash a
+    form cannot see). Carries their version so the page can show it in the box."""
+
+    def __init__(self, session_log: SessionLog) -> None:
+        self.summary = session_log.shared_summary
+        self.revision = session_log.summary_revision
+        editor = session_log.updated_by.first_name if session_log.updated_by else _("Your partner")
+        super().__init__(
+            _("%(name)s changed the shared summary while you were writing. Their version is in the box "
+              "now and yours is below it: combine them and save again.") % {"name": editor},
+            code="summary_conflict")
+
+
 @transaction.atomic
 def session_log_save(
     *,
@@ -524,26 +516,16 @@ def session_log_save(
         _event(meeting, actor=author, role=role, kind=MeetingEvent.Kind.HELD, at=now)
     session_log, _created = SessionLog.objects.get_or_create(meeting=meeting)
     session_log = SessionLog.objects.select_for_update().get(pk=session_log.pk)
-    errors: dict[str, list[str]] = {}
     summary_changed = shared_summary is not None and shared_summary.strip() != session_log.shared_summary
     if summary_changed and summary_revision is not None and summary_revision != session_log.summary_revision:
-        editor = session_log.updated_by.first_name if session_log.updated_by else _("Your partner")
-        errors["shared_summary"] = [_(
-            "%(name)s changed the shared summary while you were writing. Their version is in the box "
-            "now and yours is below it: combine them and save again.") % {"name": editor}]
-    today = now.astimezone(author.zone).date()
+        raise SummaryConflict(session_log)
+    # The form checks these field by field; here they are the invariants, whoever calls.
     pair_users = {meeting.pair.mentor.user_id, meeting.pair.mentee.user_id}
-    for index, (text, owner, due_on) in enumerate(action_items):
-        if owner is None or owner.pk not in pair_users:
-            errors[f"action_{index}_owner"] = [_("An action item belongs to one of you two.")]
-        if due_on is not None and due_on < today:
-            errors[f"action_{index}_due_on"] = [_("Pick a due date from today on.")]
-        if not text.strip():
-            errors[f"action_{index}_text"] = [_("Say what needs doing.")]
+    if any(owner is None or owner.pk not in pair_users or not text.strip()
+           for text, owner, _due in action_items):
+        raise ValidationError(_("An action item says what needs doing and belongs to one of you two."))
     if goal_rating is not None and not 1 <= goal_rating <= 5:
-        errors["goal_rating"] = [_("Rate from 1 to 5.")]
-    if errors:
-        raise ValidationError(errors)
+        raise ValidationError(_("Rate your goals from 1 to 5."))
 
     if topics is not None:
         field = session_log.topics_by_mentor if role == "mentor" else session_log.topics_by_mentee
@@ -593,107 +575,3 @@ def calendar_feed_revoke(*, user) -> CalendarFeed:
         feed.save(update_fields=["version"])
     log.info("calendar feed of user %s revoked (now version %s)", user.pk, feed.version)
     return feed
-
-
-# --- e-mail notices (the outbox) -----------------------------------------------------------
-
-
-def _claim(notice_ids: Sequence[int]) -> list[int]:
-    """Mark unsent notices as sent with one conditional UPDATE; return the ids this caller won.
-
-    Two senders running at once (a retried task, a tick) each get a disjoint set: the row lock
-    taken by the UPDATE makes the second one re-check ``sent_at IS NULL`` and skip the row.
-    """
-    ids = [int(i) for i in notice_ids]
-    if not ids:
-        return []
-    table = connection.ops.quote_name(MeetingNotice._meta.db_table)
-    placeholders = ", ".join(["%s"] * len(ids))
-    with connection.cursor() as cursor:
-        # The table name is quoted and every value is a bound parameter.
-        # str.format (not an f-string) so bandit sees one string and its B608 exemption matches it.
-        sql = ("UPDATE {table} SET sent_at = %s WHERE id IN ({placeholders}) "  # noqa: S608, UP032
-               "AND sent_at IS NULL RETURNING id").format(table=table, placeholders=placeholders)  # nosec B608
-        cursor.execute(sql, [connection.ops.adapt_datetimefield_value(timezone.now()), *ids])
-        return sorted(row[0] for row in cursor.fetchall())
-
-
-_TEMPLATES = {
-    MeetingNotice.Change.PROPOSED: "proposed",
-    MeetingNotice.Change.DECLINED: "declined",
-    MeetingNotice.Change.CONFIRMED: "confirmed",
-    MeetingNotice.Change.BOOKED: "confirmed",
-    MeetingNotice.Change.RESCHEDULED: "rescheduled",
-    MeetingNotice.Change.UPDATED: "updated",
-    MeetingNotice.Change.CANCELLED: "cancelled",
-}
-
-
-def _message(notice: MeetingNotice, connection_) -> EmailMultiAlternatives:
-    meeting = notice.meeting
-    recipient = notice.recipient
-    partner = partner_of(meeting.pair, recipient)
-    last_event = meeting.events.order_by("-at", "-id").first()
-    with translation.override(settings.LANGUAGE_CODE), timezone.override(recipient.zone):
-        context = {
-            "notice": notice, "meeting": meeting, "recipient": recipient, "partner": partner,
-            "program": meeting.pair.program,
-            "actor": last_event.actor if last_event else None,
-            "reason": last_event.reason if last_event else "",
-            "when": (both_zones(meeting.starts_at, meeting.ends_at, recipient, partner)
-                     if meeting.starts_at else ""),
-            "old_when": (span(last_event.old_starts_at, None, recipient.zone)
-                         if last_event and last_event.old_starts_at else ""),
-            "slots": [both_zones(s.starts_at, s.ends_at, recipient, partner) for s in meeting.slots.all()],
-            "zone": zone_label(recipient.zone),
-            "url": ics.meeting_url(meeting),
-        }
-        name = _TEMPLATES[notice.change]
-        subject = " ".join(render_to_string(f"emails/meetings/{name}_subject.txt", context).split())
-        text = render_to_string(f"emails/meetings/{name}.txt", context)
-        html = render_to_string(f"emails/meetings/{name}.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[recipient.email],
-                                     connection=connection_)
-    message.attach_alternative(html, "text/html")
-    if notice.method:
-        message.attach("invite.ics", ics.meeting_ics(meeting, method=notice.method, sequence=notice.sequence),
-                       f"text/calendar; method={notice.method}; charset=utf-8")
-    return message
-
-
-def meeting_notices_send(*, notice_ids: Sequence[int]) -> int:
-    """Claim the given unsent notices, then send them over one mail connection. Returns how many went.
-
-    A notice superseded by a newer one to the same person about the same meeting is claimed but
-    not sent (the newer one carries the current state). A notice that fails to send is released
-    again so the next tick retries it.
-    """
-    claimed = _claim(notice_ids)
-    if not claimed:
-        return 0
-    notices = list(MeetingNotice.objects.filter(pk__in=claimed)
-                   .select_related("recipient", "meeting__pair__program", "meeting__pair__mentor__user",
-                                   "meeting__pair__mentee__user")
-                   .order_by("id"))
-    newest = {}
-    for row in (MeetingNotice.objects
-                .filter(meeting__in={n.meeting_id for n in notices})
-                .values("meeting_id", "recipient_id", "id")):
-        key = (row["meeting_id"], row["recipient_id"])
-        newest[key] = max(newest.get(key, 0), row["id"])
-    sent = 0
-    mail = get_connection()
-    mail.open()
-    try:
-        for notice in notices:
-            if newest[(notice.meeting_id, notice.recipient_id)] != notice.pk:
-                continue
-            try:
-                _message(notice, mail).send()
-                sent += 1
-            except Exception:  # noqa: BLE001 - any mail failure: release the row for the next tick
-                MeetingNotice.objects.filter(pk=notice.pk).update(sent_at=None)
-                log.warning("meeting notice %s not sent; it will be retried", notice.pk, exc_info=True)
-    finally:
-        mail.close()
-    return sent

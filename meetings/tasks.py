@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from meetings import nudges, reminders
+from notifications.tasks import JOB_OPTIONS
 
-@shared_task(ignore_result=True, soft_time_limit=60, time_limit=90)
-def send_meeting_notices(notice_ids: list[int]) -> int:
-    """Send the calendar e-mails for these notices (each at most once; see the service)."""
-    from meetings.services import meeting_notices_send
 
-    return meeting_notices_send(notice_ids=notice_ids)
+@shared_task(**JOB_OPTIONS)
+def tick_meeting_reminders() -> dict:
+    """Every minute: remind both people of their confirmed sessions (see meetings.reminders)."""
+    return reminders.meeting_reminders_tick().as_dict()
+
+
+@shared_task(**JOB_OPTIONS)
+def tick_nudges() -> dict:
+    """Every minute: nudge quiet pairs, and tell the lead about long silences (see meetings.nudges)."""
+    return nudges.nudges_tick().as_dict()

@@ -28,8 +28,8 @@ from meetings.forms import (
     apply_service_errors,
 )
 from meetings.ics import feed_ics
-from meetings.models import Meeting, SessionLog
-from meetings.selectors import get_action_item_for_user, get_meeting_for_user, get_pair_for_user
+from meetings.models import Meeting
+from meetings.selectors import get_action_item_for_user, get_meeting_for_user, get_meeting_pair_for_user
 from pairing.models import Pair
 from programs.models import Direction, ProgramTopic, Topic
 
@@ -72,17 +72,17 @@ def sessions(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def pair_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
-    pair = get_pair_for_user(request.user, pair_id)
+    pair = get_meeting_pair_for_user(request.user, pair_id)
     return render(request, "meetings/pair.html", selectors.pair_page(pair, request.user))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def propose(request: HttpRequest, pair_id: int) -> HttpResponse:
-    pair = get_pair_for_user(request.user, pair_id)
+    pair = get_meeting_pair_for_user(request.user, pair_id)
     if response := _inactive(request, pair):
         return response
-    partner = services.partner_of(pair, request.user)
+    partner = pair.partner_of(request.user)
     suggestions = selectors.suggested_times(pair, request.user)
     form = ProposeForm(_posted(request), user=request.user, pair=pair, partner=partner,
                        suggestions=suggestions)
@@ -104,10 +104,10 @@ def propose(request: HttpRequest, pair_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def book(request: HttpRequest, pair_id: int) -> HttpResponse:
-    pair = get_pair_for_user(request.user, pair_id)
+    pair = get_meeting_pair_for_user(request.user, pair_id)
     if response := _inactive(request, pair):
         return response
-    partner = services.partner_of(pair, request.user)
+    partner = pair.partner_of(request.user)
     openings = selectors.suggested_times(pair, request.user, both=False)
     form = BookForm(_posted(request), user=request.user, pair=pair, partner=partner, openings=openings)
     if request.method == "POST" and form.is_valid():
@@ -130,7 +130,7 @@ def book(request: HttpRequest, pair_id: int) -> HttpResponse:
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, meeting_id)
     return render(request, "meetings/meeting.html", {
-        "meeting": meeting, "pair": meeting.pair, "partner": services.partner_of(meeting.pair, request.user),
+        "meeting": meeting, "pair": meeting.pair, "partner": meeting.pair.partner_of(request.user),
         "events": meeting.events.select_related("actor"), "slots": meeting.slots.all(),
         "now": timezone.now(), "is_active": meeting.pair.status == Pair.Status.ACTIVE})
 
@@ -139,7 +139,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, meeting_id)
-    partner = services.partner_of(meeting.pair, request.user)
+    partner = meeting.pair.partner_of(request.user)
     if meeting.status != Meeting.Status.PROPOSED or meeting.proposed_by_id == request.user.pk:
         return redirect("meetings:meeting", meeting.pk)
     form = ConfirmForm(_posted(request), meeting=meeting, user=request.user, partner=partner)
@@ -160,7 +160,7 @@ def confirm(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def decline(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, meeting_id)
-    partner = services.partner_of(meeting.pair, request.user)
+    partner = meeting.pair.partner_of(request.user)
     if meeting.status != Meeting.Status.PROPOSED:
         return redirect("meetings:meeting", meeting.pk)
     form = DeclineForm(_posted(request))
@@ -183,7 +183,7 @@ def reschedule(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, meeting_id)
     if response := _not_changeable(request, meeting):
         return response
-    partner = services.partner_of(meeting.pair, request.user)
+    partner = meeting.pair.partner_of(request.user)
     form = RescheduleForm(_posted(request), user=request.user, meeting=meeting)
     if request.method == "POST" and form.is_valid():
         try:
@@ -218,7 +218,7 @@ def place(request: HttpRequest, meeting_id: int) -> HttpResponse:
             return redirect("meetings:meeting", meeting.pk)
     return render(request, "meetings/place.html", {
         "form": form, "meeting": meeting, "pair": meeting.pair,
-        "partner": services.partner_of(meeting.pair, request.user)})
+        "partner": meeting.pair.partner_of(request.user)})
 
 
 @login_required
@@ -227,7 +227,7 @@ def cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, meeting_id)
     if response := _not_changeable(request, meeting, active=False):
         return response
-    partner = services.partner_of(meeting.pair, request.user)
+    partner = meeting.pair.partner_of(request.user)
     form = CancelForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -269,7 +269,7 @@ def _log_form_kwargs(meeting: Meeting, user, partner, side: str, session_log) ->
     in_program = ProgramTopic.objects.filter(program=meeting.pair.program, direction=direction)
     topics = (Topic.objects.filter(Q(pk__in=in_program.values("topic_id")) | Q(pk__in=[t.pk for t in chosen]))
               if in_program.exists() else Topic.objects.all())
-    return {"topics": topics, "people": [user, partner],
+    return {"topics": topics, "people": [user, partner], "today": timezone.now().astimezone(user.zone).date(),
             "topics_label": _("What you taught %(name)s") % {"name": partner.first_name}}
 
 
@@ -292,7 +292,7 @@ def _log_initial(session_log, reflection, user, partner, side: str) -> dict[str,
     }
 
 
-def _save_log(request: HttpRequest, form: SessionLogForm, meeting: Meeting, form_kwargs: dict):
+def _save_log(request: HttpRequest, form: SessionLogForm, meeting: Meeting):
     """Save the author's part; on a clash over the shared summary, show the partner's version in
     the box and keep the author's text beside it. Returns (form, their unsaved summary or None, ok)."""
     try:
@@ -302,21 +302,13 @@ def _save_log(request: HttpRequest, form: SessionLogForm, meeting: Meeting, form
             summary_revision=form.cleaned_data["summary_revision"],
             reflection=form.cleaned_data["reflection"], goal_note=form.cleaned_data["goal_note"],
             goal_rating=form.cleaned_data["goal_rating"], action_items=form.action_items())
-    except ValidationError as error:
-        unsaved = None
-        current = SessionLog.objects.filter(meeting=meeting).first()
-        if "shared_summary" in getattr(error, "error_dict", {}) and current is not None:
-            unsaved = form.cleaned_data["shared_summary"]
-            data = request.POST.copy()
-            data["shared_summary"] = current.shared_summary
-            data["summary_revision"] = current.summary_revision
-            aliases = form.service_aliases()
-            form = SessionLogForm(data, **form_kwargs)
-            form.is_valid()
-        else:
-            aliases = form.service_aliases()
-        apply_service_errors(form, error, aliases)
+    except services.SummaryConflict as conflict:
+        unsaved = form.cleaned_data["shared_summary"]
+        form.show_summary_conflict(conflict)
         return form, unsaved, False
+    except ValidationError as error:
+        form.add_error(None, error)
+        return form, None, False
     return form, None, True
 
 
@@ -327,14 +319,14 @@ def log_session(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if not meeting.can_be_logged():
         messages.info(request, _("A session can be logged once it has started."))
         return redirect(_pair_url(meeting.pair_id))
-    user, side = request.user, services.side_of(meeting.pair, request.user)
-    partner = services.partner_of(meeting.pair, user)
+    user, side = request.user, meeting.pair.side_of(request.user)
+    partner = meeting.pair.partner_of(user)
     context = selectors.log_page(meeting, user)
     form_kwargs = _log_form_kwargs(meeting, user, partner, side, context["log"])
     initial = _log_initial(context["log"], context["my_reflection"], user, partner, side)
     form, unsaved = SessionLogForm(_posted(request), initial=initial, **form_kwargs), None
     if request.method == "POST" and form.is_valid():
-        form, unsaved, saved = _save_log(request, form, meeting, form_kwargs)
+        form, unsaved, saved = _save_log(request, form, meeting)
         if saved:
             messages.success(request, _("Saved. %(name)s sees the shared parts; your reflection stays "
                                         "private.") % {"name": partner.first_name})

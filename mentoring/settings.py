@@ -293,13 +293,15 @@ CELERY_TASK_ROUTES = {"pairing.tasks.run_matching": {"queue": "matching"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "worker-heartbeat": {"task": "mentoring.tasks.heartbeat", "schedule": 60.0},
-    # The e-mail jobs (surveys.tasks): short ticks; each finds what is due, claims it, sends it.
-    "meeting-reminders": {"task": "surveys.tasks.tick_meeting_reminders", "schedule": 60.0},
-    "meeting-notices": {"task": "surveys.tasks.tick_meeting_notices", "schedule": 60.0},
+    # The message jobs, beside their domain: short ticks; each finds what is due, queues it in the
+    # outbox (notifications) and delivers it; the deliveries tick sends whatever else is due
+    # (retries, messages a broker outage kept from a worker).
+    "deliveries": {"task": "notifications.tasks.tick_deliveries", "schedule": 60.0},
+    "meeting-reminders": {"task": "meetings.tasks.tick_meeting_reminders", "schedule": 60.0},
     "session-surveys": {"task": "surveys.tasks.tick_session_surveys", "schedule": 60.0},
     "program-surveys": {"task": "surveys.tasks.tick_program_surveys", "schedule": 60.0},
     "survey-reminders": {"task": "surveys.tasks.tick_survey_reminders", "schedule": 60.0},
-    "nudges": {"task": "surveys.tasks.tick_nudges", "schedule": 60.0},
+    "nudges": {"task": "meetings.tasks.tick_nudges", "schedule": 60.0},
     "lead-digest": {"task": "surveys.tasks.tick_lead_digest", "schedule": 3600.0},
     "certificates": {"task": "evaluation.tasks.tick_certificates", "schedule": 60.0},
     "retention": {"task": "programs.tasks.purge_expired_programs", "schedule": 6 * 3600.0},

@@ -13,6 +13,11 @@ class PairingConfig(AppConfig):
 
         register_step_check("running", _pairs_published)
 
+        # The kinds of message this app sends, so any worker can build them.
+        from pairing import emails
+
+        emails.register()
+
 
 def _pairs_published(program) -> str | None:
     """A program starts running once HR has published its pairs."""

@@ -380,14 +380,21 @@ class Pair(models.Model):
         return self.status == self.Status.PROPOSED and self.published_at is not None
 
     def side_of(self, user) -> str | None:
-        """ "mentor" or "mentee" for a member of this pair, else None (uses the loaded enrolments)."""
-        if self.mentor.user_id == user.pk:
+        """ "mentor" or "mentee" for a member of this pair (a user or a user id), else None."""
+        user_id = getattr(user, "pk", user)
+        if self.mentor.user_id == user_id:
             return "mentor"
-        if self.mentee.user_id == user.pk:
+        if self.mentee.user_id == user_id:
             return "mentee"
         return None
 
+    def enrollment_of(self, user):
+        """The enrolment of this member (a user or a user id) in the pair, else None."""
+        side = self.side_of(user)
+        return self.mentor if side == "mentor" else self.mentee if side == "mentee" else None
+
     def partner_of(self, user):
+        """The other person of the pair, seen from ``user`` (a user or a user id)."""
         return self.mentee.user if self.side_of(user) == "mentor" else self.mentor.user
 
     def response_of(self, side: str) -> str:

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import is_hr_admin
 from pairing.models import (
     AvailabilityWindow,
     Enrollment,
@@ -68,28 +69,35 @@ def get_pair_for_user(user, pk: int) -> Pair:
     )
 
 
-def get_program_for_employee(pk: int) -> Program:
-    """Programs employees may read about: everything but drafts."""
+def get_program_for_employee(user, pk: int) -> Program:
+    """Programs signed-in employees may read about and apply to: everything but drafts."""
+    if not user.is_authenticated:
+        raise Http404
     return get_object_or_404(Program.objects.exclude(status=Program.Status.DRAFT), pk=pk)
 
 
-def get_program_for_hr(pk: int) -> Program:
-    return get_object_or_404(Program, pk=pk)
+def _hr_only(user) -> None:
+    if not is_hr_admin(user):
+        raise Http404
 
 
-def get_enrollment_for_hr(pk: int) -> Enrollment:
+def get_enrollment_for_hr(user, pk: int) -> Enrollment:
+    _hr_only(user)
     return get_object_or_404(Enrollment.objects.select_related("program", "user"), pk=pk)
 
 
-def get_pair_for_hr(pk: int) -> Pair:
+def get_pair_for_hr(user, pk: int) -> Pair:
+    _hr_only(user)
     return get_object_or_404(Pair.objects.select_related("program", *PAIR_PEOPLE), pk=pk)
 
 
-def get_run_for_hr(pk: int) -> MatchRun:
+def get_run_for_hr(user, pk: int) -> MatchRun:
+    _hr_only(user)
     return get_object_or_404(MatchRun.objects.select_related("program", "started_by"), pk=pk)
 
 
-def get_exit_request_for_hr(pk: int) -> ExitRequest:
+def get_exit_request_for_hr(user, pk: int) -> ExitRequest:
+    _hr_only(user)
     return get_object_or_404(
         ExitRequest.objects.select_related(
             "pair__program", "requested_by", *(f"pair__{p}" for p in PAIR_PEOPLE)

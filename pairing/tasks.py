@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from pairing import services
+from pairing import match_runs
 
 
 @shared_task(
@@ -20,4 +20,4 @@ from pairing import services
 )
 def run_matching(run_id: int) -> None:
     """Execute one matching run (large programs take a while; the run page shows progress)."""
-    services.match_run_execute(run_id=run_id)
+    match_runs.match_run_execute(run_id=run_id)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from pairing import views
+from pairing import hr_views, views
 
 app_name = "pairing"
 urlpatterns = [
@@ -25,19 +25,20 @@ urlpatterns = [
     path("pairs/<int:pk>/respond/", views.pair_respond, name="pair_respond"),
     path("pairs/<int:pk>/exit/", views.exit_request, name="exit_request"),
     # HR
-    path("hr/", views.hr_index, name="hr_index"),
-    path("hr/programs/<int:program_pk>/enrolments/", views.hr_enrollments, name="hr_enrollments"),
-    path("hr/programs/<int:program_pk>/enrolments/approve/", views.hr_bulk_approve, name="hr_bulk_approve"),
-    path("hr/enrolments/<int:pk>/decide/", views.hr_decide, name="hr_decide"),
-    path("hr/programs/<int:program_pk>/matching/", views.hr_review, name="hr_review"),
-    path("hr/programs/<int:program_pk>/matching/run/", views.hr_run_start, name="hr_run_start"),
-    path("hr/programs/<int:program_pk>/matching/swap/", views.hr_swap, name="hr_swap"),
-    path("hr/programs/<int:program_pk>/matching/pair/", views.hr_manual_pair, name="hr_manual_pair"),
-    path("hr/programs/<int:program_pk>/matching/publish/", views.hr_publish, name="hr_publish"),
-    path("hr/runs/<int:pk>/", views.hr_run, name="hr_run"),
-    path("hr/runs/<int:pk>/progress/", views.hr_run_progress, name="hr_run_progress"),
-    path("hr/pairs/<int:pk>/lock/", views.hr_pair_lock, name="hr_pair_lock"),
-    path("hr/pairs/<int:pk>/forbid/", views.hr_pair_forbid, name="hr_pair_forbid"),
-    path("hr/exits/", views.hr_exits, name="hr_exits"),
-    path("hr/exits/<int:pk>/", views.hr_exit_resolve, name="hr_exit_resolve"),
+    path("hr/", hr_views.hr_index, name="hr_index"),
+    path("hr/programs/<int:program_pk>/enrolments/", hr_views.hr_enrollments, name="hr_enrollments"),
+    path("hr/programs/<int:program_pk>/enrolments/approve/", hr_views.hr_bulk_approve,
+         name="hr_bulk_approve"),
+    path("hr/enrolments/<int:pk>/decide/", hr_views.hr_decide, name="hr_decide"),
+    path("hr/programs/<int:program_pk>/matching/", hr_views.hr_review, name="hr_review"),
+    path("hr/programs/<int:program_pk>/matching/run/", hr_views.hr_run_start, name="hr_run_start"),
+    path("hr/programs/<int:program_pk>/matching/swap/", hr_views.hr_swap, name="hr_swap"),
+    path("hr/programs/<int:program_pk>/matching/pair/", hr_views.hr_manual_pair, name="hr_manual_pair"),
+    path("hr/programs/<int:program_pk>/matching/publish/", hr_views.hr_publish, name="hr_publish"),
+    path("hr/runs/<int:pk>/", hr_views.hr_run, name="hr_run"),
+    path("hr/runs/<int:pk>/progress/", hr_views.hr_run_progress, name="hr_run_progress"),
+    path("hr/pairs/<int:pk>/lock/", hr_views.hr_pair_lock, name="hr_pair_lock"),
+    path("hr/pairs/<int:pk>/forbid/", hr_views.hr_pair_forbid, name="hr_pair_forbid"),
+    path("hr/exits/", hr_views.hr_exits, name="hr_exits"),
+    path("hr/exits/<int:pk>/", hr_views.hr_exit_resolve, name="hr_exit_resolve"),
 ]

@@ -528,6 +528,33 @@ class EmployeeInvitation(models.Model):
         return f"{self.user} invited {self.sent_at:%Y-%m-%d %H:%M}"
 
 
+class InvitationBatch(models.Model):
+    """HR's "invite everyone not yet invited": a background job and its progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        RUNNING = "running", _("Sending invitations")
+        DONE = "done", _("Done")
+
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Invitation batch {self.pk} ({self.done}/{self.total})"
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else min(100, round(100 * self.done / self.total))
+
+
 class OrgChange(models.Model):
     """Audit trail of organisation-wide writes (topic catalogue, invitations, imports)."""
 

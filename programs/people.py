@@ -14,23 +14,17 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
-from allauth.account.utils import user_pk_to_url_str
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User, available_time_zones
-from programs.models import EmployeeImport, EmployeeInvitation, OrgChange
+from programs.models import EmployeeImport, OrgChange
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 STALE_PREVIEW = dt.timedelta(days=7)
@@ -546,65 +540,3 @@ def _apply_managers(report: ImportReport, everyone: dict[str, User]) -> None:
 
 
 # --- invitations -----------------------------------------------------------------------------
-
-
-@dataclass
-class InviteResult:
-    user: User
-    created: bool
-    sent: bool
-
-
-def invitation_link(user: User) -> str:
-    """Where the invited person sets their password (allauth's password-reset-from-key page)."""
-    path = reverse("account_reset_password_from_key",
-                   kwargs={"uidb36": user_pk_to_url_str(user),
-                           "key": default_token_generator.make_token(user)})
-    return settings.SITE_URL + path
-
-
-def _send_invitation(user_id: int, inviter_name: str) -> None:
-    user = User.objects.get(pk=user_id)
-    context = {
-        "user": user, "inviter_name": inviter_name, "link": invitation_link(user),
-        "site_url": settings.SITE_URL, "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
-    }
-    subject = " ".join(render_to_string("emails/employee_invitation_subject.txt", context).split())
-    message = EmailMultiAlternatives(
-        subject=subject, body=render_to_string("emails/employee_invitation.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL, to=[user.email])
-    message.attach_alternative(render_to_string("emails/employee_invitation.html", context), "text/html")
-    message.send()
-
-
-@transaction.atomic
-def employee_invite(*, actor: User, email: str, full_name: str, department: str = "",
-                    job_title: str = "", level: int | None = None, manager: User | None = None,
-                    location: str = "", time_zone: str = "UTC") -> InviteResult:
-    """Create an employee (if new) and e-mail them a link to set their password.
-
-    An existing person who has never signed in gets the invitation again; anyone who has
-    signed in already is left alone. Nobody is created twice.
-    """
-    email = User.objects.normalize_email(email.strip()).lower()
-    user = User.objects.filter(email__iexact=email).first()
-    created = user is None
-    if user is not None and not user.is_active:
-        raise ValidationError({"email": _("%(email)s belongs to a deactivated account.") % {"email": email}})
-    if user is not None and (user.last_login is not None or user.has_usable_password()):
-        return InviteResult(user=user, created=False, sent=False)
-    if user is None:
-        user = User(email=email, full_name=full_name.strip(), department=department.strip(),
-                    job_title=job_title.strip(), level=level, manager=manager,
-                    location=location.strip(), time_zone=time_zone or "UTC")
-        user.set_unusable_password()
-        user.full_clean(exclude=["password"])
-        user.save()
-        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    EmployeeInvitation.objects.create(user=user, invited_by=actor)
-    OrgChange.objects.create(actor=actor, area="people",
-                             summary=(_("Invited %(email)s") if created else _("Invited %(email)s again"))
-                             % {"email": email})
-    inviter = actor.display_name
-    transaction.on_commit(lambda: _send_invitation(user.pk, inviter))
-    return InviteResult(user=user, created=created, sent=True)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from accounts.roles import hr_admin_required
-from programs import people, selectors, services
+from programs import invitations, people, selectors, services
 from programs.forms import ImportUploadForm, InviteForm, PeopleSearchForm, TopicForm
 from programs.models import Topic
 from programs.views import add_service_errors, bound_data
@@ -27,7 +27,27 @@ def people_list(request: HttpRequest) -> HttpResponse:
     context = {"search": search, "page": page, "q": q}
     if request.htmx:
         return render(request, "programs/_people_table.html", context)
+    context["uninvited"] = invitations.uninvited_count()
     return render(request, "programs/people.html", context)
+
+
+@hr_admin_required
+@require_POST
+def people_invite_all(request: HttpRequest) -> HttpResponse:
+    try:
+        batch = invitations.invitation_batch_start(actor=request.user)
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+        return redirect("programs:people")
+    return redirect("programs:invite_batch", batch.pk)
+
+
+@hr_admin_required
+@require_GET
+def invite_batch(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = invitations.get_invitation_batch_for_hr(request.user, pk)
+    template = "programs/_invite_progress.html" if request.htmx else "programs/invite_batch.html"
+    return render(request, template, {"batch": batch})
 
 
 @hr_admin_required
@@ -36,7 +56,7 @@ def people_invite(request: HttpRequest) -> HttpResponse:
     form = InviteForm(*bound_data(request))
     if request.method == "POST" and form.is_valid():
         try:
-            result = people.employee_invite(actor=request.user, **form.cleaned_data)
+            result = invitations.employee_invite(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -59,7 +79,7 @@ def people_reinvite(request: HttpRequest, user_pk: int) -> HttpResponse:
     user = User.objects.filter(pk=user_pk, is_active=True).first()
     if user is None:
         raise Http404
-    result = people.employee_invite(actor=request.user, email=user.email, full_name=user.full_name)
+    result = invitations.employee_invite(actor=request.user, email=user.email, full_name=user.full_name)
     if result.sent:
         messages.success(request, _("Invitation sent to %(email)s.") % {"email": user.email})
     else:

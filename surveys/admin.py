@@ -1,12 +1,12 @@
-"""Back-office views of the outbox and the responses: states and keys, never answer texts or tokens."""
+"""Back-office views of the planned messages and the responses: states, never answer texts or tokens."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
-from surveys.models import LeadDigest, MeetingReminder, Nudge, SurveyInvitation, SurveyResponse
+from surveys.models import LeadDigest, SurveyInvitation, SurveyResponse
 
-OUTBOX_FIELDS = ("created_at", "claimed_at", "sent_at", "skipped_at", "skipped_reason")
+OUTBOX_FIELDS = ("created_at", "sent_at", "skipped_at", "skipped_reason")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -15,13 +15,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
-
-
-@admin.register(MeetingReminder)
-class MeetingReminderAdmin(ReadOnlyAdmin):
-    list_display = ("id", "meeting", "recipient", "lead_hours", "starts_at", *OUTBOX_FIELDS)
-    list_filter = ("lead_hours", "skipped_reason")
-    list_select_related = ("meeting", "recipient")
 
 
 @admin.register(SurveyInvitation)
@@ -48,13 +41,6 @@ class SurveyResponseAdmin(ReadOnlyAdmin):
     list_display = ("id", "program", "kind", "submitted_at")
     list_filter = ("kind", "program")
     fields = ("program", "kind", "submitted_at")
-
-
-@admin.register(Nudge)
-class NudgeAdmin(ReadOnlyAdmin):
-    list_display = ("id", "pair", "kind", "recipient", "period", *OUTBOX_FIELDS)
-    list_filter = ("kind", "skipped_reason")
-    list_select_related = ("pair__mentor__user", "pair__mentee__user", "recipient")
 
 
 @admin.register(LeadDigest)

@@ -16,17 +16,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Meeting
-from pairing.models import Enrollment, Pair
+from pairing.models import Enrollment
 from programs.models import Program, SurveyQuestion
 
-# A row is waiting to be sent: neither sent nor skipped.
+# A row not yet handed to the outbox, nor skipped.
 PENDING = Q(sent_at__isnull=True, skipped_at__isnull=True)
 
 
-class OutboxRow(models.Model):
+class Planned(models.Model):
+    """A row a job plans (its unique key makes a second tick plan nothing) and then hands to the
+    outbox (``notifications``), which claims its message before sending. ``sent_at`` is when it was
+    handed over; a row no longer wanted is stamped ``skipped_at`` with a reason instead."""
+
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    claim_id = models.UUIDField(null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     skipped_at = models.DateTimeField(null=True, blank=True, editable=False)
     skipped_reason = models.CharField(max_length=40, blank=True, editable=False)
@@ -39,39 +41,13 @@ class OutboxRow(models.Model):
         return self.sent_at is not None
 
 
-class MeetingReminder(OutboxRow):
-    """One reminder e-mail to one person, ``lead_hours`` before the start it was computed for.
+class SurveyInvitation(Planned):
+    """An invitation to one survey, for one person (outbox kind "survey-invitation"), and its one
+    reminder (kind "survey-reminder").
 
-    ``starts_at`` is part of the key: moving a session leaves the old rows behind (skipped when
-    their turn comes) and the new start gets fresh ones.
-    """
-
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reminders")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    lead_hours = models.PositiveSmallIntegerField()
-    starts_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["meeting", "recipient", "lead_hours", "starts_at"], name="meeting_reminder_once"
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["id"], condition=PENDING, name="meeting_reminder_pending"),
-            models.Index(fields=["starts_at"], name="meeting_reminder_start"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.lead_hours} h reminder of session {self.meeting_id} to user {self.recipient_id}"
-
-
-class SurveyInvitation(OutboxRow):
-    """An invitation to one survey, for one person; its reminder is claimed with its own columns.
-
-    The e-mails carry a random single-use token; only its SHA-256 is stored (``token_hash`` for the
-    invitation, ``reminder_token_hash`` for the reminder, so the first e-mail's link keeps working).
+    The messages carry a secret token (derived from the row and SECRET_KEY, so every channel and a
+    retried delivery carry the same link); only its SHA-256 is stored (``token_hash`` for the
+    invitation, ``reminder_token_hash`` for the reminder, so the first message's link keeps working).
     """
 
     class Kind(models.TextChoices):
@@ -94,8 +70,6 @@ class SurveyInvitation(OutboxRow):
     reminder_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     expires_at = models.DateTimeField(null=True, blank=True)
     remind_at = models.DateTimeField(null=True, blank=True)
-    reminder_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    reminder_claim_id = models.UUIDField(null=True, blank=True, editable=False)
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     answered_at = models.DateTimeField(null=True, blank=True)
 
@@ -180,34 +154,7 @@ class SurveyAnswer(models.Model):
         return f"Answer to question {self.question_id} in response {self.response_id}"
 
 
-class Nudge(OutboxRow):
-    """A friendly nudge to one member of a quiet pair, or an escalation to one program lead.
-
-    ``period`` is the day the silence started (the last session, or the pair's start), so there is
-    one nudge and one escalation per silence; a new session starts a new period.
-    """
-
-    class Kind(models.TextChoices):
-        NUDGE = "nudge", _("Nudge")
-        ESCALATION = "escalation", _("Escalation to the program lead")
-
-    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="nudges")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    period = models.DateField()
-
-    class Meta:
-        ordering = ["id"]
-        constraints = [
-            models.UniqueConstraint(fields=["pair", "recipient", "kind", "period"], name="nudge_once"),
-        ]
-        indexes = [models.Index(fields=["id"], condition=PENDING, name="nudge_pending")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} for pair {self.pair_id} to user {self.recipient_id} ({self.period})"
-
-
-class LeadDigest(OutboxRow):
+class LeadDigest(Planned):
     """The weekly figures e-mail to one program lead, once per ISO week (e.g. "2026-W14")."""
 
     lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

@@ -7,22 +7,18 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from django.db.models import Avg, Count, Exists, Max, OuterRef, Q
+from django.db.models import Avg, Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from meetings.models import Meeting, MeetingEvent
-from pairing.models import Enrollment, Pair, SkillRating
+from meetings.selectors import active_pairs_with_activity, day_start, nudge_thresholds, silence_start
+from pairing.models import Enrollment, SkillRating
 from programs.models import Program, ProgramTopic, SurveyQuestion
 from surveys.models import SurveyAnswer, SurveyInvitation
 
-# A pair is "behind" once it has gone this long past its cadence without a session (nudge);
-# twice the cadence plus grace, the program lead hears about it (escalation).
-GRACE_DAYS = 7
-SESSION_STATUSES = (Meeting.Status.HELD, Meeting.Status.CONFIRMED)
-CLOSED_ENROLMENT = (Enrollment.Status.WITHDRAWN, Enrollment.Status.DECLINED)
 INVITATION_PEOPLE = (
     "program",
     "recipient",
@@ -122,52 +118,6 @@ def skill_rows_for(invitation: SurveyInvitation) -> list[SkillRow]:
     return sorted(rows, key=lambda r: (not r.learned, r.name))
 
 
-# --- pairs and their sessions (nudges, digest) --------------------------------------------
-
-
-def silence_start(
-    *, last_session: datetime | None, activated_at: datetime | None, program_starts: datetime | None
-) -> datetime | None:
-    """When the pair's current silence began: its last session, its start, or the program's."""
-    moments = [m for m in (last_session, activated_at, program_starts) if m is not None]
-    return max(moments) if moments else None
-
-
-def nudge_thresholds(cadence_weeks: int) -> tuple[timedelta, timedelta]:
-    """(nudge after, escalate after) this much silence."""
-    nudge = timedelta(weeks=cadence_weeks, days=GRACE_DAYS)
-    return nudge, 2 * nudge
-
-
-def active_pairs_with_activity(now: datetime, **filters):
-    """Active pairs of running programs with their last session and whether one is booked ahead."""
-    return Pair.objects.filter(
-        status=Pair.Status.ACTIVE, program__status=Program.Status.RUNNING, **filters
-    ).annotate(
-        last_session=Max(
-            "meetings__starts_at",
-            filter=Q(meetings__status__in=SESSION_STATUSES, meetings__starts_at__lte=now),
-        ),
-        booked_ahead=Exists(
-            Meeting.objects.filter(pair=OuterRef("pk"), status=Meeting.Status.CONFIRMED, starts_at__gt=now)
-        ),
-    )
-
-
-def session_counts(pair_ids) -> dict[int, dict[str, object]]:
-    """Per pair: sessions held and cancelled, and the last session (held or booked) so far."""
-    rows = (
-        Meeting.objects.filter(pair_id__in=list(pair_ids))
-        .values("pair_id")
-        .annotate(
-            held=Count("id", filter=Q(status=Meeting.Status.HELD)),
-            cancelled=Count("id", filter=Q(status=Meeting.Status.CANCELLED)),
-            last=Max("starts_at", filter=Q(status__in=SESSION_STATUSES)),
-        )
-    )
-    return {row["pair_id"]: row for row in rows}
-
-
 @dataclass
 class ProgramFigures:
     program: Program
@@ -252,8 +202,3 @@ def program_figures(program_ids, *, now: datetime) -> dict[int, ProgramFigures]:
         else:
             fig.satisfaction_suppressed = True
     return figures
-
-
-def day_start(day) -> datetime | None:
-    """Midnight UTC at the start of a date (programs' dates are calendar days)."""
-    return None if day is None else datetime(day.year, day.month, day.day, tzinfo=UTC)

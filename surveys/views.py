@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from surveys import emails, selectors, services
+from meetings import nudges
+from surveys import selectors, services
 from surveys.forms import SurveyForm
 from surveys.models import SurveyInvitation
 
@@ -79,7 +80,7 @@ def _add_errors(form: SurveyForm, error: ValidationError) -> None:
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """GET asks to confirm (link scanners must not unsubscribe anyone); POST stops nudges."""
-    user_id = emails.unsubscribe_user_id(token)
+    user_id = nudges.unsubscribe_user_id(token)
     if user_id is None:
         return render(request, "surveys/invalid_link.html", {"unsubscribe": True}, status=404)
     if request.method == "POST":

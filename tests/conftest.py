@@ -76,6 +76,20 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_inline(request, monkeypatch):
+    """Messages handed to a worker on commit (and HR's invite-everyone job) run in the test's own
+    process, as a worker would run them; the integration tests use a real worker and Redis."""
+    if request.node.get_closest_marker("integration"):
+        return
+    from notifications.tasks import deliver_messages
+    from programs.tasks import invite_everyone
+
+    for task in (deliver_messages, invite_everyone):
+        monkeypatch.setattr(task, "apply_async",
+                            lambda args=(), kwargs=None, _task=task, **_options: _task.apply(args, kwargs))
+
+
 @pytest.fixture
 def password() -> str:
     return PASSWORD

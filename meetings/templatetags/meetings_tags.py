@@ -31,8 +31,8 @@ def city(zone_name: str) -> str:
 
 @register.filter
 def partner_for(pair, user):
-    """The other person of a pair, seen from ``user``."""
-    return pair.mentee.user if pair.mentor.user_id == user.pk else pair.mentor.user
+    """The other person of a pair, seen from ``user`` (``Pair.partner_of`` for templates)."""
+    return pair.partner_of(user)
 
 
 @register.filter

@@ -11,7 +11,7 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.urls import reverse
 
-from programs.people import employee_invite, invitation_link
+from programs.invitations import employee_invite, invitation_link
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

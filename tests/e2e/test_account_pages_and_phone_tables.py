@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, expect
 
-from programs.people import employee_invite, invitation_link
+from programs.invitations import employee_invite, invitation_link
 from tests.factories import (
     PASSWORD,
     ActivePairFactory,

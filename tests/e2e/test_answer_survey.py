@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from meetings.models import Meeting
-from surveys import services
+from surveys import invitations
 from surveys.models import SurveyAnswer, SurveyInvitation
 from tests.factories import UserFactory
 from tests.surveys import builders
@@ -26,7 +26,7 @@ def survey_link(live_server, mailoutbox, settings):
     mentee = UserFactory(full_name="Robert Whitfield", time_zone="America/New_York")
     pair = builders.active_pair(program, mentor, mentee)
     builders.session(pair, timezone.now() - dt.timedelta(hours=3, minutes=45), status=Meeting.Status.HELD)
-    services.session_surveys_tick()
+    invitations.session_surveys_tick()
     message = next(m for m in mailoutbox if m.to == [mentee.email])
     return re.search(r"https?://\S+/surveys/[A-Za-z0-9_-]+/", message.body).group(0), mentee
 

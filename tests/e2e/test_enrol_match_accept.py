@@ -17,7 +17,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
-from pairing import services as pairing_services
+from pairing import match_runs
 from pairing.models import Enrollment, MatchRun, Pair
 from pairing.services import expertise_save, interest_save, profile_update
 from programs import services as program_services
@@ -128,7 +128,7 @@ def test_two_employees_enrol_hr_matches_and_publishes_and_both_accept(live_serve
         expect(hr.get_by_text("Waiting for a worker").first).to_be_visible()
     run = MatchRun.objects.get(program=program)
     queued.assert_called_once_with(run.pk)
-    pairing_services.match_run_execute(run_id=run.pk)  # what the Celery task does
+    match_runs.match_run_execute(run_id=run.pk)  # what the Celery task does
     expect(hr.get_by_text("1 pair proposed.")).to_be_visible(timeout=10_000)
     hr.get_by_role("link", name="Review the proposals").click()
     card = hr.get_by_role("article", name="Aisha Rahman mentors Robert Whitfield")

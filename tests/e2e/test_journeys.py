@@ -27,15 +27,16 @@ from accounts.demo import seed_people
 from accounts.models import User
 from accounts.services import user_set_hr_admin
 from meetings.demo import seed_meetings
-from meetings.models import Meeting, MeetingAttendance, MeetingNotice, PrivateReflection, SessionLog
-from meetings.services import meeting_notices_send
+from meetings.models import Meeting, MeetingAttendance, PrivateReflection, SessionLog
+from notifications import outbox
+from pairing import match_runs
 from pairing import services as pairing_services
 from pairing.demo import seed_pairing
 from pairing.models import Enrollment, MatchRun, Pair
 from programs import services as program_services
 from programs.demo import seed_programs
 from programs.models import Program, Topic
-from surveys import services as survey_services
+from surveys import invitations
 from surveys.demo import seed_surveys
 from surveys.models import SurveyAnswer, SurveyInvitation, SurveyResponse
 from tests.factories import PASSWORD, UserFactory
@@ -268,7 +269,7 @@ def test_a_junior_and_a_senior_enrol_get_matched_book_meet_log_and_answer_the_su
         hr.get_by_role("button", name="Run matching").click()
         expect(hr.get_by_text("Waiting for a worker").first).to_be_visible()
     # No worker runs in browser tests: do what the Celery task does while the run page polls.
-    pairing_services.match_run_execute(run_id=MatchRun.objects.get(program=program).pk)
+    match_runs.match_run_execute(run_id=MatchRun.objects.get(program=program).pk)
     expect(hr.get_by_text("1 pair proposed.")).to_be_visible(timeout=10_000)
     hr.get_by_role("link", name="Review the proposals").click()
     expect(hr.get_by_role("article", name="Aisha Rahman mentors Robert Whitfield")).to_contain_text(
@@ -304,9 +305,8 @@ def test_a_junior_and_a_senior_enrol_get_matched_book_meet_log_and_answer_the_su
     aisha.get_by_role("button", name="Send the proposal").click()
     expect(aisha.get_by_role("status")).to_contain_text("Robert picks one")
 
-    # The worker e-mails Robert (stood in for by its service); he follows the link, in New York time.
-    meeting_notices_send(notice_ids=list(MeetingNotice.objects.filter(sent_at__isnull=True)
-                                         .values_list("id", flat=True)))
+    # The worker e-mails Robert (stood in for by the delivery tick); he follows the link, in New York time.
+    outbox.deliver_due()
     robert.goto(link_in_mail(mailoutbox, senior.email, r"/sessions/meeting/\d+/"))
     robert.get_by_role("link", name="Pick a time").click()
     times = robert.get_by_role("radio")
@@ -362,7 +362,7 @@ def test_a_junior_and_a_senior_enrol_get_matched_book_meet_log_and_answer_the_su
 
     # Once the program's delay after the session has passed, the survey job (its service here)
     # e-mails both of them; Robert answers from the link.
-    survey_services.session_surveys_tick()
+    invitations.session_surveys_tick()
     robert.goto(link_in_mail(mailoutbox, senior.email, r"/surveys/[A-Za-z0-9_-]{20,}/"))
     expect(robert.get_by_role("heading", level=1)).to_contain_text("Your session on")
     robert.get_by_label("What did you learn, or what did you share?").fill(

@@ -15,6 +15,8 @@ from django.urls import reverse
 from evaluation import selectors, services
 from evaluation.models import CertificateNotice, ManagerNote
 from mentoring.celery import app
+from notifications import outbox
+from notifications.models import Message
 from programs.models import Program
 from tests.evaluation import builders as b
 from tests.evaluation.test_certificates import NOTE_MARKER, closed  # noqa: F401 - the fixture
@@ -119,17 +121,19 @@ def test_a_note_claimed_by_a_worker_that_died_goes_out_after_the_lease(closed, f
     program, mentor, boss = closed["program"], closed["mentor"], closed["boss"]
     _closed_at(program, b.NOW)
     services.recognition_consent_set(enrollment=mentor, consented=True)
-    ManagerNote.objects.create(program=program, enrollment=mentor, manager=boss, claimed_at=b.NOW)
+    services._queue_note(program=program, mentor=mentor, manager=boss)
+    outbox.claim(only_kinds=[services.NOTE])  # ... and the worker died
 
     # Claimed a moment ago: another worker may be sending it right now; nothing goes twice and
     # the mentor cannot withdraw any more.
     services.certificates_tick()
     assert [m for m in mail.outbox if m.to == [boss.email]] == []
-    with pytest.raises(ValidationError, match="being sent"):
+    with pytest.raises(ValidationError, match="already been sent"):
         services.recognition_consent_set(enrollment=mentor, consented=False)
 
     with time_machine.travel(b.NOW + dt.timedelta(seconds=settings.JOBS_CLAIM_LEASE_SECONDS + 1)):
-        assert list(selectors.programs_with_manager_notes_due()) == [program]
+        assert list(selectors.programs_with_manager_notes_due()) == []  # queued once, for good
+        services.certificates_tick()
         services.certificates_tick()
     assert len([m for m in mail.outbox if m.to == [boss.email]]) == 1
     assert ManagerNote.objects.get(enrollment=mentor).sent_at is not None
@@ -141,8 +145,8 @@ def test_a_withdrawal_before_the_claim_means_no_note(closed):  # noqa: F811
     mentors = list(selectors.consenting_mentors(program))  # what a run read before the withdrawal
     services.recognition_consent_set(enrollment=mentor, consented=False)
 
-    assert services._claim_note(program=program, mentor=mentors[0], manager=boss) is None
-    assert not ManagerNote.objects.exists()
+    assert services._queue_note(program=program, mentor=mentors[0], manager=boss) is None
+    assert not ManagerNote.objects.exists() and not Message.objects.exists()
 
 
 def test_beat_runs_the_certificates_job_every_minute():

@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from evaluation import services
 from evaluation.models import ManagerNote, RecognitionConsent
+from notifications import outbox
+from notifications.models import Delivery
 from programs.models import Program, Topic
 from tests.evaluation import builders as b
 from tests.factories import UserFactory
@@ -110,16 +112,20 @@ def test_hr_sends_each_consenting_mentors_manager_one_note(client, hr_admin, clo
     assert ManagerNote.objects.count() == 1
 
 
-def test_a_failed_send_releases_its_claim_for_a_later_try(closed, monkeypatch):
+def test_a_failed_send_keeps_the_note_queued_and_it_goes_out_once_later(closed, monkeypatch):
     services.recognition_consent_set(enrollment=closed["mentor"], consented=True)
 
     def broken(self, fail_silently=False):
         raise OSError("SMTP down")
     monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", broken)
     outcome = services.manager_notes_send(program=closed["program"])
-    assert outcome.failed == 1 and not ManagerNote.objects.exists()
+    assert outcome.failed == 1 and ManagerNote.objects.count() == 1
+    assert list(Delivery.objects.values_list("state", flat=True)) == ["pending"]
     monkeypatch.undo()
-    assert services.manager_notes_send(program=closed["program"]).sent == 1
+    assert services.manager_notes_send(program=closed["program"]).already_sent == 1
+    assert outbox.deliver_due().sent == 1  # the next tick
+    assert outbox.deliver_due().sent == 0
+    assert [m.to for m in mail.outbox] == [[closed["boss"].email]]
 
 
 def test_withdrawing_after_the_note_went_out_is_refused(closed):

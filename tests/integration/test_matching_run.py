@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pairing import services
+from pairing import match_runs
 from pairing.models import Enrollment, MatchRun, Pair, TrainingCompletion
 from programs.models import Program, Resource
 from tests.factories import (
@@ -52,7 +52,7 @@ def test_a_real_worker_runs_a_matching_run_sent_through_redis(start_worker, hr_a
     program, mentors, mentees = _program_with_participants()
     start_worker()
 
-    run = services.match_run_start(program=program, by=hr_admin)  # enqueued when its transaction commits
+    run = match_runs.match_run_start(program=program, by=hr_admin)  # enqueued when its transaction commits
 
     finished = wait_for(
         lambda: MatchRun.objects.filter(pk=run.pk, status__in=["done", "failed"]).first(), timeout=60

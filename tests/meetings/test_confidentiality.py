@@ -17,7 +17,8 @@ from django.core import mail
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from meetings import selectors, services
-from meetings.models import MeetingNotice, PrivateReflection, SessionLog
+from meetings.models import PrivateReflection, SessionLog
+from notifications import outbox
 from tests.factories import MeetingFactory, UserFactory
 from tests.meetings.conftest import NOW, at, slot
 
@@ -78,7 +79,7 @@ def scene(client, pair, hr_admin, lead, time_machine, caplog):
                                      video_link="https://meet.example.com/x")
     services.meeting_confirm(meeting=later, user=pair.mentor.user, slot_id=later.slots.get().pk)
     services.meeting_cancel(meeting=later, user=pair.mentor.user, reason="Conflict")
-    services.meeting_notices_send(notice_ids=list(MeetingNotice.objects.values_list("pk", flat=True)))
+    outbox.deliver_due()
     pair.program.leads_can_read_summaries = True
     pair.program.save()
     return meeting

@@ -6,7 +6,8 @@ import pytest
 from django.db.models import Count
 
 from meetings.demo import seed_meetings
-from meetings.models import Meeting, MeetingEvent, MeetingNotice, PrivateReflection, SessionLog
+from meetings.models import Meeting, MeetingEvent, PrivateReflection, SessionLog
+from notifications.models import Delivery
 
 
 @pytest.fixture
@@ -46,7 +47,7 @@ def test_the_demo_has_cancellations_and_reschedules_by_each_role_and_reflections
                for role in ("mentor", "mentee")), counts
     assert set(PrivateReflection.objects.values_list("author", flat=True)) == {people["mentor"].pk}
     assert Meeting.objects.filter(status="held").count() >= 10
-    assert not MeetingNotice.objects.filter(sent_at__isnull=True).exists()
+    assert not Delivery.objects.filter(message__kind="meeting-notice", state="pending").exists()
 
 
 def test_seeding_twice_changes_nothing(demo):

@@ -62,10 +62,11 @@ def test_an_empty_reflection_deletes_your_own_and_only_yours(pair, held):
 def test_a_stale_summary_edit_is_refused_and_nothing_else_is_saved(pair, held):
     services.session_log_save(meeting=held, author=pair.mentee.user, shared_summary="Robert's",
                               summary_revision=0)
-    with pytest.raises(ValidationError) as excinfo:
+    with pytest.raises(services.SummaryConflict) as excinfo:
         services.session_log_save(meeting=held, author=pair.mentor.user, shared_summary="Aisha's",
                                   summary_revision=0, reflection="lost?")
-    assert "Robert changed the shared summary" in excinfo.value.message_dict["shared_summary"][0]
+    assert "Robert changed the shared summary" in excinfo.value.messages[0]
+    assert (excinfo.value.summary, excinfo.value.revision) == ("Robert's", 1)
     assert SessionLog.objects.get().shared_summary == "Robert's"
     assert not PrivateReflection.objects.filter(author=pair.mentor.user).exists()
 
@@ -85,7 +86,7 @@ def test_action_items_belong_to_one_of_the_two(pair, held, outsider):
     with pytest.raises(ValidationError) as excinfo:
         services.session_log_save(meeting=held, author=pair.mentor.user,
                                   action_items=[("Ask HR", outsider, None)])
-    assert "action_0_owner" in excinfo.value.message_dict
+    assert "belongs to one of you two" in excinfo.value.messages[0]
 
 
 def test_goal_ratings_stay_between_1_and_5(pair, held):

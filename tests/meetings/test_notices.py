@@ -10,8 +10,10 @@ from django.core import mail
 from django.db import connection
 from icalendar import Calendar
 
-from meetings import services
+from meetings import notices, services
 from meetings.models import MeetingNotice
+from notifications import outbox
+from notifications.models import Delivery, Message
 from tests.meetings.conftest import at, slot
 
 pytestmark = pytest.mark.usefixtures("now")
@@ -26,8 +28,12 @@ def confirmed(pair, start=None):
 
 
 def send_all() -> int:
-    return services.meeting_notices_send(
-        notice_ids=list(MeetingNotice.objects.filter(sent_at__isnull=True).values_list("pk", flat=True)))
+    return outbox.deliver_due(only_kinds=[notices.KIND]).sent
+
+
+def pending(**filters):
+    return Delivery.objects.filter(message__kind=notices.KIND, state="pending",
+                                   message__ref_id__in=MeetingNotice.objects.filter(**filters).values("pk"))
 
 
 def invite(message) -> tuple[Calendar, object, str]:
@@ -41,7 +47,8 @@ def invite(message) -> tuple[Calendar, object, str]:
 def test_a_confirmation_emails_both_people_an_invitation_in_utc(pair):
     meeting = confirmed(pair)
     mail.outbox.clear()
-    MeetingNotice.objects.filter(kind="proposed").update(sent_at=at(THURSDAY, 0))
+    proposed = MeetingNotice.objects.filter(kind="proposed").values_list("pk", flat=True)
+    outbox.messages_withdraw(kind=notices.KIND, reason="test", ref_ids=proposed)
 
     assert send_all() == 2
 
@@ -108,15 +115,14 @@ def test_a_proposal_emails_the_partner_without_an_invitation(pair):
 
 def test_a_notice_is_sent_once_even_when_two_senders_run(pair):
     confirmed(pair)
-    ids = list(MeetingNotice.objects.values_list("pk", flat=True))
 
-    assert services.meeting_notices_send(notice_ids=ids) == 2  # the proposal was superseded
-    assert services.meeting_notices_send(notice_ids=ids) == 0
+    assert send_all() == 2  # the proposal was superseded
+    assert send_all() == 0
     assert len(mail.outbox) == 2
-    assert not MeetingNotice.objects.filter(sent_at__isnull=True).exists()
+    assert not pending().exists()
 
 
-def test_a_superseded_notice_is_claimed_but_not_sent(pair):
+def test_a_superseded_notice_is_skipped_not_sent(pair):
     meeting = confirmed(pair)
     new_start = at(date(2027, 3, 5), 14)
     services.meeting_reschedule(meeting=meeting, user=pair.mentor.user, starts_at=new_start,
@@ -136,18 +142,21 @@ def test_a_failed_send_releases_the_notice_for_the_next_tick(pair, settings, mon
         raise OSError("mail server down")
 
     monkeypatch.setattr(EmailMessage, "send", broken)
-    assert send_all() == 0
-    assert MeetingNotice.objects.filter(kind="request", sent_at__isnull=True).count() == 2
+    with pytest.raises(OSError):
+        send_all()  # the task retries with backoff
+    assert pending(kind="request").filter(claimed_until__isnull=True).count() == 2
     monkeypatch.undo()
     assert send_all() == 2
 
 
-def test_the_task_calls_the_service(pair):
-    from meetings.tasks import send_meeting_notices
+def test_the_task_delivers_the_messages_it_is_given(pair):
+    from notifications.tasks import deliver_messages
 
     confirmed(pair)
-    ids = list(MeetingNotice.objects.filter(kind="request").values_list("pk", flat=True))
-    assert send_meeting_notices.run(ids) == 2
+    ids = list(Message.objects.filter(kind=notices.KIND, ref_id__in=MeetingNotice.objects.filter(
+        kind="request").values("pk")).values_list("pk", flat=True))
+    assert deliver_messages.run(ids)["sent"] == 2
+    assert pending().count() == 1  # the proposal, not given
 
 
 @pytest.mark.postgres
@@ -155,14 +164,14 @@ def test_the_task_calls_the_service(pair):
 def test_two_concurrent_senders_share_the_notices_without_overlap(pair):
     confirmed(pair)
     confirmed(pair, at(THURSDAY, 16))
-    ids = list(MeetingNotice.objects.values_list("pk", flat=True))
+    ids = list(pending().values_list("pk", flat=True))
     results: list[list[int]] = []
     barrier = threading.Barrier(2)
 
     def claim():
         try:
             barrier.wait()
-            results.append(services._claim(ids))
+            results.append(outbox.claim(only_kinds=[notices.KIND])[1])
         finally:
             connection.close()
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from pairing import services
+from pairing import match_runs
 from pairing.models import MatchRun, Pair, PairExclusion
 from programs.models import Program
 from tests.factories import PairFactory, UserFactory
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def _run(program, by) -> MatchRun:
     run = MatchRun.objects.create(program=program, started_by=by)
-    return services.match_run_execute(run_id=run.pk)
+    return match_runs.match_run_execute(run_id=run.pk)
 
 
 def test_hr_starts_a_run_and_the_task_is_queued_after_commit(
@@ -42,7 +42,7 @@ def test_an_unreachable_queue_fails_the_run_with_a_clear_message(
     hr_admin, matching_program, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        run = services.match_run_start(program=matching_program, by=hr_admin)
+        run = match_runs.match_run_start(program=matching_program, by=hr_admin)
     with mock.patch("pairing.tasks.run_matching.delay", side_effect=ConnectionError("redis down")):
         callbacks[0]()
 
@@ -69,7 +69,7 @@ def test_a_lost_run_does_not_block_a_new_one(hr_admin, matching_program, django_
     )
 
     with django_capture_on_commit_callbacks(execute=False):
-        services.match_run_start(program=matching_program, by=hr_admin)
+        match_runs.match_run_start(program=matching_program, by=hr_admin)
 
     assert MatchRun.objects.count() == 2
 
@@ -195,7 +195,7 @@ def test_an_unexpected_error_fails_the_run_without_crashing_the_worker(hr_admin,
 def test_a_redelivered_task_for_a_finished_run_changes_nothing(hr_admin, matching_program):
     run = MatchRun.objects.create(program=matching_program, status=MatchRun.Status.DONE, progress=100)
 
-    assert services.match_run_execute(run_id=run.pk) is None
+    assert match_runs.match_run_execute(run_id=run.pk) is None
     run.refresh_from_db()
     assert run.status == MatchRun.Status.DONE
 
@@ -243,7 +243,7 @@ def test_a_running_program_may_rematch(hr_admin, matching_program, django_captur
     matching_program.refresh_from_db()
 
     with django_capture_on_commit_callbacks(execute=False):
-        run = services.match_run_start(program=matching_program, by=hr_admin)
+        run = match_runs.match_run_start(program=matching_program, by=hr_admin)
 
     assert run.status == MatchRun.Status.QUEUED
 

@@ -46,3 +46,18 @@ def link_token(message) -> str:
     match = re.search(r"/surveys/([A-Za-z0-9_-]{20,100})/", message.body)
     assert match, message.body
     return match.group(1)
+
+
+def delivery(kind: str, ref_id: int):
+    """(state, reason) of the e-mail delivery of the outbox message about this row, or None."""
+    from notifications.models import Delivery
+
+    row = Delivery.objects.filter(message__kind=kind, message__ref_id=ref_id, channel="email").first()
+    return (row.state, row.error) if row else None
+
+
+def skip_reasons(kind: str) -> set[str]:
+    """The reasons the deliveries of this kind were skipped at sending time."""
+    from notifications.models import Delivery
+
+    return set(Delivery.objects.filter(message__kind=kind, state="skipped").values_list("error", flat=True))

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from meetings.models import Meeting
 from pairing.models import SkillRating
-from surveys import services
+from surveys import invitations, services
 from surveys.models import SurveyAnswer, SurveyInvitation, SurveyResponse
 from tests.surveys import builders
 from tests.surveys.conftest import START, link_token
@@ -23,7 +23,7 @@ def invited(clock, pair, mailoutbox, mentor):
     """The mentor's invitation after the pair's first held session, and its link's token."""
     builders.session(pair, START - dt.timedelta(minutes=45), status=Meeting.Status.HELD)
     clock.move_to(START + 2 * H)
-    services.session_surveys_tick()
+    invitations.session_surveys_tick()
     message = next(m for m in mailoutbox if m.to == [mentor.email])
     return SurveyInvitation.objects.get(recipient=mentor), link_token(message)
 
@@ -229,7 +229,7 @@ def test_my_surveys_lists_open_answered_and_closed_ones(clock, client, invited, 
     invitation, _token = invited
     later = builders.session(pair, START + 24 * H, status=Meeting.Status.HELD)
     clock.move_to(START + 30 * H)
-    services.session_surveys_tick()
+    invitations.session_surveys_tick()
     SurveyInvitation.objects.filter(pk=invitation.pk).update(answered_at=START + 3 * H)
     client.force_login(mentor)
 
@@ -259,7 +259,7 @@ def end_invited(clock, mailoutbox, lead, mentor, mentee):
         name="Ending", starts_on=dt.date(2026, 1, 5), ends_on=dt.date(2026, 3, 2), leads=[lead]
     )
     pair = builders.active_pair(program, mentor, mentee)
-    services.program_surveys_tick()
+    invitations.program_surveys_tick()
     message = next(m for m in mailoutbox if m.to == [mentee.email])
     return SurveyInvitation.objects.get(recipient=mentee, kind="end_program"), link_token(message), pair
 

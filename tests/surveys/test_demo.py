@@ -58,7 +58,7 @@ def test_the_demo_has_sent_and_answered_surveys_and_skill_baselines_for_the_dash
 
 
 def test_the_demo_sent_the_mid_program_survey_on_the_midpoint_as_the_job_does(seeded):
-    from surveys.services import program_surveys_tick
+    from surveys.invitations import program_surveys_tick
 
     midpoint = seeded.starts_on + (seeded.ends_on - seeded.starts_on) / 2
     mid = SurveyInvitation.objects.filter(program=seeded, kind="mid_program")

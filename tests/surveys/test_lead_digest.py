@@ -7,7 +7,7 @@ import pytest
 from accounts.models import User
 from meetings.models import Meeting
 from programs.models import Program
-from surveys import services
+from surveys import digests
 from surveys.models import LeadDigest, SurveyAnswer, SurveyInvitation, SurveyResponse
 from tests.surveys import builders
 from tests.surveys.conftest import START
@@ -17,22 +17,22 @@ pytestmark = pytest.mark.django_db
 
 def test_the_digest_waits_for_monday_eight_in_the_leads_own_zone(clock, running, lead, mailoutbox):
     User.objects.filter(pk=lead.pk).update(time_zone="America/New_York")  # START is 04:00 there
-    services.lead_digests_tick()
+    digests.lead_digests_tick()
     assert mailoutbox == []
 
     clock.move_to(START + dt.timedelta(hours=4))  # 08:00 in New York
-    services.lead_digests_tick()
+    digests.lead_digests_tick()
 
     assert [m.to for m in mailoutbox] == [[lead.email]]
     assert LeadDigest.objects.get().iso_week == "2026-W10"
 
 
 def test_the_digest_goes_once_per_week(clock, running, lead, mailoutbox):
-    services.lead_digests_tick()
+    digests.lead_digests_tick()
     clock.move_to(START + dt.timedelta(days=3))
-    services.lead_digests_tick()
+    digests.lead_digests_tick()
     clock.move_to(START + dt.timedelta(days=7))
-    services.lead_digests_tick()
+    digests.lead_digests_tick()
 
     assert len(mailoutbox) == 2
     assert sorted(LeadDigest.objects.values_list("iso_week", flat=True)) == ["2026-W10", "2026-W11"]
@@ -58,7 +58,7 @@ def test_the_digest_shows_figures_and_hides_satisfaction_below_the_anonymity_thr
             response=response, question=question, question_text=question.text, kind="rating", number=5
         )
 
-    services.lead_digests_tick()
+    digests.lead_digests_tick()
 
     body = mailoutbox[0].body
     assert running.name in body
@@ -87,7 +87,7 @@ def test_the_digest_shows_the_average_once_enough_people_answered(clock, running
             response=response, question=question, question_text=question.text, kind="rating", number=score
         )
 
-    services.lead_digests_tick()
+    digests.lead_digests_tick()
 
     assert "Average satisfaction: 4.0 / 5" in mailoutbox[0].body
 
@@ -95,6 +95,6 @@ def test_the_digest_shows_the_average_once_enough_people_answered(clock, running
 def test_a_lead_without_active_programs_gets_no_digest(clock, running, lead, mailoutbox):
     Program.objects.filter(pk=running.pk).update(status=Program.Status.CLOSED)
 
-    services.lead_digests_tick()
+    digests.lead_digests_tick()
 
     assert mailoutbox == []

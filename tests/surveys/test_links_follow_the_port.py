@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from programs.people import employee_invite
-from surveys import services
+from meetings import reminders
+from programs.invitations import employee_invite
 from tests.surveys import builders
 from tests.surveys.conftest import START
 
@@ -85,7 +85,7 @@ def test_a_reminder_and_its_calendar_file_link_to_the_port_the_app_is_served_on(
 ):
     meeting = builders.session(pair, START + dt.timedelta(hours=24))
 
-    services.meeting_reminders_tick()
+    reminders.meeting_reminders_tick()
 
     message = mailoutbox[0]
     _name, content, _mimetype = message.attachments[0]

@@ -5,13 +5,13 @@ from django.core import signing
 from django.urls import reverse
 
 from accounts.models import User
-from surveys import emails
+from meetings import nudges
 
 pytestmark = pytest.mark.django_db
 
 
 def _url(user) -> str:
-    return reverse("surveys:unsubscribe", args=[emails.unsubscribe_token(user)])
+    return reverse("surveys:unsubscribe", args=[nudges.unsubscribe_token(user)])
 
 
 def test_opening_the_link_asks_first_and_changes_nothing(client, mentor):
@@ -45,7 +45,7 @@ def test_a_mail_client_one_click_post_works_without_a_csrf_token(mentor):
     [
         "not-a-signed-value",
         signing.dumps({"u": 1}, salt="another-purpose"),
-        signing.dumps({"u": "1"}, salt=emails.UNSUBSCRIBE_SALT),
+        signing.dumps({"u": "1"}, salt=nudges.UNSUBSCRIBE_SALT),
     ],
     # Fixed ids: signed values carry a timestamp, and pytest-xdist refuses to run when its workers
     # collected the same test under different names (one second apart).
