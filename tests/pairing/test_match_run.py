@@ -260,7 +260,7 @@ def test_the_progress_partial_sends_a_plain_browser_to_the_full_page(client, hr_
 def test_the_engine_reports_its_stages_on_the_run_page(hr_admin, matching_program):
     running = MatchRun.Status.RUNNING
     run = MatchRun.objects.create(program=matching_program, started_by=hr_admin, status=running)
-    report = services._engine_progress(run)
+    report = match_runs._engine_progress(run)
 
     report("scoring", 6000, 12000)
     run.refresh_from_db()
