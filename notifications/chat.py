@@ -28,6 +28,7 @@ from django.core.cache import cache
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from notifications.channels import DeliveryError
 from notifications.chat_payloads import ChatContent, slack_message, teams_message
 
 logger = logging.getLogger(__name__)
@@ -40,19 +41,6 @@ SLACK_USER_CACHE_SECONDS = 24 * 3600
 
 PROVIDER_SLACK = "slack"
 PROVIDER_TEAMS = "teams"
-
-try:  # The outbox core defines the one DeliveryError; this module plugs into it.
-    from notifications.channels import DeliveryError  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - until the outbox core lands beside this module
-
-    class DeliveryError(Exception):  # type: ignore[no-redef]
-        """A delivery that did not happen: ``permanent`` ones are not retried."""
-
-        def __init__(self, reason: str, *, permanent: bool = False, retry_after: float | None = None):
-            super().__init__(reason)
-            self.reason = reason
-            self.permanent = permanent
-            self.retry_after = retry_after
 
 
 # Slack error codes that will fail the same way next time (the token, the app or the person is

@@ -39,6 +39,8 @@ class ChatContent:
     title: str
     text: str
     links: tuple[Link, ...] = ()
+    # The outbox key, sent as Slack message metadata: a duplicate can be recognised at the other end.
+    reference: str = ""
 
 
 class _LinkCollector(HTMLParser):
@@ -131,8 +133,11 @@ def slack_message(*, channel: str, content: ChatContent) -> dict:
                 for number, link in enumerate(content.links)
             ],
         })
-    return {"channel": channel, "text": _cut(content.title, SLACK_SECTION_MAX), "blocks": blocks,
+    body = {"channel": channel, "text": _cut(content.title, SLACK_SECTION_MAX), "blocks": blocks,
             "unfurl_links": False, "unfurl_media": False}
+    if content.reference:
+        body["metadata"] = {"event_type": "flipside_message", "event_payload": {"key": content.reference}}
+    return body
 
 
 def _mention_label(name: str) -> str:

@@ -94,15 +94,40 @@ def preference_kind(message_kind: str) -> str:
     return ChannelPreference.Kind.OTHER
 
 
-def preferred_channels(*, user, kind: str, config: ChatConfig | None = None) -> frozenset[str]:
-    """The channels a message of ``kind`` goes to for ``user``: e-mail unless chat is connected and chosen."""
-    config = config or chat_config()
-    if not config.ready:
-        return EMAIL_ONLY
-    choice = (ChannelPreference.objects.filter(user=user, kind=preference_kind(kind))
-              .values_list("channels", flat=True).first())
+def _as_channels(choice: str | None) -> frozenset[str]:
     if choice == ChannelPreference.Channels.BOTH:
         return frozenset({"email", "chat"})
     if choice == ChannelPreference.Channels.CHAT:
         return frozenset({"chat"})
     return EMAIL_ONLY
+
+
+@dataclass(frozen=True)
+class ChannelChoices:
+    """The chat connection and the channel choices of a batch of people, read once for the batch."""
+
+    config: ChatConfig
+    user_ids: frozenset[int]
+    chosen: dict[tuple[int, str], str]
+
+    def channels(self, *, user, kind: str) -> frozenset[str]:
+        if user is None or not self.config.ready:
+            return EMAIL_ONLY
+        if user.pk not in self.user_ids:  # someone the batch did not know: read them alone
+            return channel_choices_for([user], config=self.config).channels(user=user, kind=kind)
+        return _as_channels(self.chosen.get((user.pk, preference_kind(kind))))
+
+
+def channel_choices_for(users, *, config: ChatConfig | None = None) -> ChannelChoices:
+    """Channel choices of many people in at most two queries (none of theirs while chat is off)."""
+    config = config or chat_config()
+    ids = frozenset(u.pk for u in users if u is not None)
+    if not config.ready or not ids:
+        return ChannelChoices(config, ids, {})
+    rows = ChannelPreference.objects.filter(user_id__in=ids).values_list("user_id", "kind", "channels")
+    return ChannelChoices(config, ids, {(user_id, kind): channels for user_id, kind, channels in rows})
+
+
+def preferred_channels(*, user, kind: str, config: ChatConfig | None = None) -> frozenset[str]:
+    """The channels a message of ``kind`` goes to for ``user``: e-mail unless chat is connected and chosen."""
+    return channel_choices_for([user], config=config).channels(user=user, kind=kind)

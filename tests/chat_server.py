@@ -4,15 +4,21 @@ Started by the tests (a thread, a free port), it records every request and answe
 services do: Slack with ``{"ok": true, ...}`` or ``{"ok": false, "error": ...}`` (HTTP 200), Teams
 with ``1``. A test can queue other answers for a path (429 with Retry-After, 500, 401, ...), and
 can slow every chat post down to kill a worker in the middle of a batch.
+
+Like the slow mail backend of the reliability tests, a slowed post counts as delivered only if the
+sender is still connected once the pause is over: a worker killed during the pause has not delivered
+that message (the provider never accepted it), so "exactly once" is checked on what really arrived.
 """
 
 from __future__ import annotations
 
 import json
+import select
+import socket
 import threading
 import time
-from collections import defaultdict, deque
-from dataclasses import dataclass, field
+from collections import Counter, defaultdict, deque
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -36,14 +42,28 @@ class Recorded:
     query: dict[str, str]
     headers: dict[str, str]
     body: dict | None
+    accepted: bool = False  # answered 2xx (and, for Slack, "ok": true)
 
     def header(self, name: str) -> str | None:
         return next((v for k, v in self.headers.items() if k.lower() == name.lower()), None)
 
 
+def _peer_gone(sock: socket.socket) -> bool:
+    """Has the other end closed the connection (a killed process's sockets are closed by the kernel)?"""
+    readable, _w, _x = select.select([sock], [], [], 0)
+    if not readable:
+        return False
+    try:
+        return sock.recv(1, socket.MSG_PEEK) == b""
+    except OSError:
+        return True
+
+
 class ChatServer:
     def __init__(self) -> None:
         self.requests: list[Recorded] = []
+        self.abandoned: list[Recorded] = []  # the sender went away before the post was accepted
+        self.begun = 0  # chat posts whose handling has started
         self.unknown_emails: set[str] = set()
         self.slack_token = SLACK_TOKEN
         self.post_delay = 0.0
@@ -101,6 +121,11 @@ class ChatServer:
     def bodies(self, path: str) -> list[dict]:
         return [r.body for r in self.received(path) if r.body is not None]
 
+    def slack_keys(self) -> Counter:
+        """How often each outbox message (Slack metadata) was accepted."""
+        return Counter(((r.body.get("metadata") or {}).get("event_payload") or {}).get("key", "")
+                       for r in self.received(SLACK_POST) if r.accepted and r.body)
+
     # --- serving ---------------------------------------------------------------------------
 
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
@@ -114,12 +139,21 @@ class ChatServer:
         record = Recorded(method=handler.command, path=parts.path,
                           query={k: v[-1] for k, v in parse_qs(parts.query).items()},
                           headers=dict(handler.headers.items()), body=body)
-        with self._lock:
-            self.requests.append(record)
-            scripted = self._scripts[parts.path].popleft() if self._scripts[parts.path] else None
         if handler.command == "POST" and self.post_delay:
+            with self._lock:
+                self.begun += 1
             time.sleep(self.post_delay)
+            if _peer_gone(handler.connection):
+                with self._lock:
+                    self.abandoned.append(record)
+                return
+        with self._lock:
+            scripted = self._scripts[parts.path].popleft() if self._scripts[parts.path] else None
         reply = scripted or self._default(record)
+        refused = isinstance(reply.body, dict) and reply.body.get("ok") is False
+        ok = 200 <= reply.status < 300 and not refused
+        with self._lock:
+            self.requests.append(replace(record, accepted=ok))
         payload = reply.body if isinstance(reply.body, str) else json.dumps(reply.body)
         data = payload.encode()
         handler.send_response(reply.status)
