@@ -22,6 +22,8 @@ from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
 SLACK_TOKEN = "xoxb-1111-2222-loopbacktoken"
 SLACK_POST = "/api/chat.postMessage"
 SLACK_LOOKUP = "/api/users.lookupByEmail"
@@ -185,3 +187,12 @@ class ChatServer:
         if record.path == TEAMS_PATH:
             return Reply(200, "1")
         return Reply(404, "not found")
+
+
+@pytest.fixture
+def chat_server(settings):
+    """The loopback Slack/Teams stand-in; Slack's API URL points at it for this test."""
+    server = ChatServer().start()
+    settings.SLACK_API_URL = server.slack_api_url
+    yield server
+    server.stop()
