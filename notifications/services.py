@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,6 +18,8 @@ from notifications.chat_payloads import ChatContent, Link
 from notifications.models import ChannelPreference, ChatFailure, ChatSettings
 from notifications.sealing import seal
 from notifications.selectors import chat_config, chat_settings_get
+
+logger = logging.getLogger(__name__)
 
 # The settings page lists recent failures; older ones are dropped as new ones arrive.
 FAILURES_KEPT = 200
@@ -91,7 +94,8 @@ def chat_test_send(*, actor: User) -> ChatTestOutcome:
         chat_failure_record(provider=row.provider, reason=error.reason, recipient=actor, kind="test",
                             is_test=True)
     else:
-        result = ChatTestOutcome(True, _("Delivered (%(id)s).") % {"id": provider_id})
+        result = ChatTestOutcome(True, _("it arrived in %(tool)s.") % {"tool": row.get_provider_display()})
+        logger.info("chat test message delivered (%s)", provider_id)
     ChatSettings.objects.filter(pk=1).update(last_test_at=timezone.now(), last_test_ok=result.ok,
                                              last_test_detail=result.detail[:300])
     return result
