@@ -269,6 +269,16 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", "") or EMAIL_BACKEND  # noqa: F821 - se
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "Flipside <flipside@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Chat channels (notifications.chat) -----------------------------------------------------
+
+# HR connects Slack or Microsoft Teams in the browser (Settings → Chat); the secret is stored
+# encrypted with a key derived from SECRET_KEY. A deployment that keeps secrets in its
+# environment sets these instead, and the page then shows them masked and read-only.
+SLACK_BOT_TOKEN = env.str("SLACK_BOT_TOKEN", "")
+TEAMS_WEBHOOK_URL = env.str("TEAMS_WEBHOOK_URL", "")
+# Where the Slack Web API lives (tests point it at a server on 127.0.0.1).
+SLACK_API_URL = env.str("SLACK_API_URL", "https://slack.com/api").rstrip("/")
+
 # --- Celery ---------------------------------------------------------------------------------
 
 CELERY_TIMEZONE = "UTC"

@@ -9,7 +9,7 @@ itself is down right now, and the outbox gives the whole batch back (see ``notif
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from smtplib import SMTPException
 from typing import TYPE_CHECKING
@@ -19,6 +19,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 if TYPE_CHECKING:
     from notifications.models import Message
     from notifications.render import Rendered
+    from notifications.selectors import ChannelChoices
 
 # The channel is unreachable: the batch is released and the task retries with backoff.
 TRANSPORT_ERRORS: tuple[type[BaseException], ...] = (SMTPException, OSError)
@@ -81,11 +82,37 @@ def send_email(message: Message, rendered: Rendered) -> str:
     return ""
 
 
+def send_chat(message: Message, rendered: Rendered) -> str:
+    """Slack or Microsoft Teams, whichever HR connected (see ``notifications.chat_channel``)."""
+    from notifications.chat_channel import send_chat as send
+
+    return send(message, rendered)
+
+
 Channel = Callable[["Message", "Rendered"], str]
-CHANNELS: dict[str, Channel] = {"email": send_email}
+CHANNELS: dict[str, Channel] = {"email": send_email, "chat": send_chat}
+
+# The channel choices of the people a batch is queued for, read once (see ``choices_prefetched``).
+_choices: ContextVar[ChannelChoices | None] = ContextVar("notifications_channel_choices", default=None)
+
+
+@contextlib.contextmanager
+def choices_prefetched(users: Iterable) -> Iterator[None]:
+    """Inside, ``channels_for`` answers for these people without a query per person."""
+    from notifications.selectors import channel_choices_for
+
+    token = _choices.set(channel_choices_for(list(users)))
+    try:
+        yield
+    finally:
+        _choices.reset(token)
 
 
 def channels_for(*, user, kind: str) -> frozenset[str]:
     """The channels a message of this preference kind ("reminders", "surveys", "nudges", "other")
-    goes to this person by. E-mail only until chat is configured."""
-    return frozenset({"email"})
+    goes to this person by: their choice (e-mail, chat or both) while a chat tool is connected,
+    e-mail otherwise."""
+    from notifications.selectors import channel_choices_for
+
+    choices = _choices.get() or channel_choices_for([user])
+    return choices.channels(user=user, kind=kind)

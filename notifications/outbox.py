@@ -128,11 +128,12 @@ def messages_queue(drafts: Sequence[Draft], *, now: datetime | None = None) -> d
     ids = dict(Message.objects.filter(key__in=keys).values_list("key", "id"))
     users = User.objects.in_bulk({d.recipient_id for d in new if d.recipient_id})
     rows = []
-    for draft in new:
-        group = kinds.get(draft.kind).group
-        user = users.get(draft.recipient_id)
-        for channel in sorted(channels.channels_for(user=user, kind=group) if user else {"email"}):
-            rows.append(Delivery(message_id=ids[draft.key], channel=channel, next_attempt_at=now))
+    with channels.choices_prefetched(users.values()):  # two queries for the batch, not two per person
+        for draft in new:
+            group = kinds.get(draft.kind).group
+            user = users.get(draft.recipient_id)
+            for channel in sorted(channels.channels_for(user=user, kind=group) if user else {"email"}):
+                rows.append(Delivery(message_id=ids[draft.key], channel=channel, next_attempt_at=now))
     Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=INSERT_BATCH)
     return ids
 

@@ -15,6 +15,9 @@ import time_machine
 from tests import time_travel
 from tests.factories import PASSWORD, ProgramFactory, UserFactory
 
+# The loopback Slack/Teams server fixture (``chat_server``), shared by notifications, integration and e2e.
+pytest_plugins = ["tests.chat_server"]
+
 # Playwright drives the browser from a thread with a running event loop; Django's ORM must
 # still be usable from the test body (live_server).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -47,6 +47,9 @@ EXPECT: dict[str, tuple[str, set[str] | str]] = {
     "accounts:preferences": ("GET", SIGNED_IN),
     "privacy:my_data": ("GET", SIGNED_IN),
     "privacy:erase": ("GET", HR),
+    # notifications: HR's chat settings; everyone's own channel choices
+    "notifications:chat_settings": ("GET", HR), "notifications:chat_test": ("POST", HR),
+    "notifications:preferences": ("GET", SIGNED_IN),
     # programs (HR configures; the participant-facing page for leads and participants)
     "programs:list": ("GET", HR), "programs:new": ("GET", HR),
     # leads and participants are sent on to the participant-facing page
