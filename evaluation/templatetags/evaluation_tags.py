@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from evaluation.anonymity import Cell
+from evaluation.disclosure import Cell
 from evaluation.report import cell_text, display_rows
 
 register = template.Library()
