@@ -27,7 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Concat, Floor, Greatest, Least
 
 from evaluation.cube_reads import MATCHED, MEASURED, _null  # noqa: F401
-from evaluation.expressions import EpochSeconds, GroupConcat, Median, WeekStart
+from evaluation.expressions import EpochSeconds, GroupConcat, Median
 from evaluation.periods import Filters, Window, _between, pair_q
 from meetings.models import Meeting
 from pairing.models import ExitRequest, Pair
@@ -128,6 +128,7 @@ def pair_figures(program: Program, filters: Filters, window: Window, *, goal_ses
         "on_track": measured & Q(held__gte=F("expected") - 1),
         "behind": measured & Q(held__lt=F("expected") - 1),
         "held_any": Q(held__gt=0),
+        "held_measured": measured & Q(held__gt=0),
         "no_show_any": Q(no_show__gt=0),
         "at_risk": _at_risk_q(),
         **{f"risk_{name}": Q(status=Pair.Status.ACTIVE) & cond for name, cond in AT_RISK.items()},
@@ -191,8 +192,14 @@ def _names(joined: str | None) -> list[dict]:
     return sorted(pairs, key=lambda p: (p["mentor"].casefold(), p["mentee"].casefold()))
 
 
-def sessions_by_week(program: Program, filters: Filters, window: Window) -> list[dict]:
-    """Held sessions by (UTC) week (and minutes), with the people behind them, in and outside the filter."""
+def held_periods(program: Program, filters: Filters, weeks, levels: list[list[tuple[int, int]]],
+                 end) -> list[dict]:
+    """Held sessions in each period of each level of the series (minutes too), with the distinct
+    people behind them, in and outside the filter. One query: a UNION ALL of one GROUP BY per level.
+
+    The periods cover the whole program whatever the date filters (a window is widened to them, so
+    they must not depend on it); sessions before the first week count in the first period.
+    """
     scope = pair_q(filters, "pair__")
     parts = [("", scope if scope is not None else Q())]
     if scope is not None:
@@ -204,9 +211,16 @@ def sessions_by_week(program: Program, filters: Filters, window: Window) -> list
         measures[f"{prefix}duration"] = Sum(minutes, filter=part)
         measures[f"{prefix}mentors"] = Count("pair__mentor", distinct=True, filter=part)
         measures[f"{prefix}mentees"] = Count("pair__mentee", distinct=True, filter=part)
-    return list(Meeting.objects
-                .filter(_between("starts_at", window), pair__program=program, status=Meeting.Status.HELD)
-                .values(week=WeekStart("starts_at"))
-                .annotate(**measures)
-                .order_by("week"))
-
+    held = Meeting.objects.filter(starts_at__lt=end, pair__program=program, status=Meeting.Status.HELD)
+    selects = []
+    for level, periods in enumerate(levels):
+        if not periods:
+            continue
+        whens = [When(starts_at__lt=weeks[last].end, then=Value(index))
+                 for index, (_first, last) in enumerate(periods[:-1])]
+        period = Case(*whens, default=Value(len(periods) - 1), output_field=IntegerField())
+        selects.append(held.order_by().values(level=Value(level, output_field=IntegerField()), period=period)
+                       .annotate(**measures))
+    if not selects:
+        return []
+    return list(selects[0].union(*selects[1:], all=True))

@@ -51,8 +51,18 @@ from evaluation.cube_reads import (  # noqa: F401 - re-exported: the report and 
     topic_cube,
 )
 from evaluation.models import ManagerNote, RecognitionConsent
-from evaluation.pair_reads import pair_figures, sessions_by_week
-from evaluation.periods import Bucket, Filters, Window, pair_q, person_q, window_for  # noqa: F401
+from evaluation.pair_reads import held_periods, pair_figures
+from evaluation.periods import (  # noqa: F401
+    Bucket,
+    Filters,
+    Window,
+    pair_q,
+    person_q,
+    program_weeks,
+    series_levels,
+    series_spans,
+    window_for,
+)
 from meetings.models import Meeting, SessionLog
 from pairing.models import Enrollment, Pair
 from programs.models import Goal, Program
@@ -123,7 +133,12 @@ def dashboard_data(program: Program, filters: Filters, *, enrollments: list[dict
 
     ``enrollments``: the enrolment cube when the caller already read it (for the filter form).
     """
-    window = window_for(program, filters, now=now)
+    weeks, end = program_weeks(program, now=now)
+    levels = series_levels(weeks)
+    rows = held_periods(program, filters, weeks, levels, end)
+    level, spans = series_spans(rows, levels, program.anonymity_k, scoped=filters.people)
+    # The window is widened to whole periods of the series: no date filter cuts a period.
+    window = window_for(program, filters, now=now, periods=[(s.first, s.last) for s in spans])
     goals = goals_of(program)
     goal_sessions = [g.sessions for g in goals if g.kind == Goal.Kind.SESSIONS_REACHED and g.sessions]
     return {
@@ -131,7 +146,7 @@ def dashboard_data(program: Program, filters: Filters, *, enrollments: list[dict
         "goals": goals,
         "enrollments": enrollment_cube(program) if enrollments is None else enrollments,
         "pairs": pair_figures(program, filters, window, goal_sessions=goal_sessions),
-        "weeks": sessions_by_week(program, filters, window),
+        "series": {"level": level, "spans": spans, "rows": rows, "levels": levels, "weeks": weeks},
         "events": events_cube(program, window),
         "answers": answers_cube(program, filters, window),
         "invitations": invitations_cube(program, window),

@@ -64,7 +64,7 @@ def _breakdowns(ctx: Context) -> Section:
             ("level_bands", _("By level band"), "d_band", lambda v: bands.get(v, "—")),
             ("cohorts", _("By intake (month of application)"), "d_cohort",
              lambda v: formats.date_format(v, "F Y") if v else "—")):
-        table_rows, totals = cubes.breakdown(rows, dim, fns, label)
+        table_rows, totals = cubes.breakdown(rows, dim, fns, label, anchored=True)
         head = {"departments": _("Department"), "level_bands": _("Level band"), "cohorts": _("Intake")}[key]
         table = Table(key, title, [Column(head, TEXT), *columns], rows=table_rows,
                       empty=_("No participants yet."))

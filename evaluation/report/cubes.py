@@ -85,8 +85,14 @@ class Cubes:
         return bool(self.selection.active) and self._breakdown_hides(rows, fn)
 
     def breakdown(self, rows: Rows, dim: str, fns: Sequence[FigureFn],
-                  labels: Callable[[Any], str]) -> tuple[list[list[Any]], list[Cell]]:
-        """Rows of a breakdown table by ``dim`` within the selection: one column per figure."""
+                  labels: Callable[[Any], str], *,
+                  anchored: bool = False) -> tuple[list[list[Any]], list[Cell]]:
+        """Rows of a breakdown table by ``dim`` within the selection: one column per figure.
+
+        ``anchored``: the first column counts the people each row is about (a department's
+        participants); every other figure of a row inherits its suppression — a small group's
+        zero cancellations or its average say something about each of its few members.
+        """
         mine = self.pick(rows)
         others = [r for r in rows if not self.selection.matches(r)] if self.selection.active else []
         values = sorted({r.get(dim) for r in mine}, key=_sort_key)
@@ -98,8 +104,18 @@ class Cubes:
                 own = fn([r for r in mine if r.get(dim) == v])
                 rest = (fn([r for r in others if r.get(dim) == v]).n,) if self.selection.active else ()
                 groups.append(Fig(own.value, own.n, own.rests + rest))
+            forced = None
+            if anchored and columns:
+                anchor = columns[0]
+                people = [fns[0]([r for r in mine if r.get(dim) == v]).n for v in values]
+                groups = [Fig(g.value, g.n, g.rests, population=n if a.small else None)
+                          for g, a, n in zip(groups, anchor, people, strict=True)]
+                forced = [not a.shown for a in anchor]
             total = self.fig(rows, fn)
-            cells, total_cell = disclosure.breakdown(groups, total, self.k)
+            cells, total_cell = disclosure.breakdown(groups, total, self.k, forced=forced)
+            if anchored and totals and total_cell is not None and not totals[0].shown:
+                total_cell = disclosure.hide(total_cell)
+                cells = [disclosure.hide(c) for c in cells]
             if total_cell is not None and total_cell.shown and self.forced(rows, fn):
                 total_cell = disclosure.hide(total_cell)
                 cells = [disclosure.hide(c) for c in cells]

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from evaluation import disclosure
 from evaluation.disclosure import Cell, Fig
+from evaluation.periods import FORTNIGHT, MONTH, WEEK
 from evaluation.report.cubes import Context, FigureFn, Rows
 from evaluation.report.page import (
     COUNT,
@@ -33,48 +34,39 @@ from programs.models import Goal
 def _engagement(ctx: Context) -> Section:
     k, p, program = ctx.k, ctx.data["pairs"], ctx.program
     measured = ctx.pair("measured")
+    measured_cell = disclosure.figure(measured, k)
     held_fig = ctx.pair("held_any", value=p.get("held_all") or 0)
     held = disclosure.figure(held_fig, k)
     expected = p.get("expected_sum") or 0
-    held_measured = p.get("held_sum") or 0
-    pace = disclosure.figure(Fig(held_measured / expected if expected else None, measured.n, measured.rests),
-                            k)
-    on_track_cells, _total = disclosure.breakdown([ctx.pair("on_track"), ctx.pair("behind")], measured, k)
-    on_track_share = Cell(None, on_track_cells[0].state if not on_track_cells[0].shown else disclosure.SHOWN)
-    if on_track_cells[0].shown and on_track_cells[1].shown and measured.value:
-        on_track_share = Cell(on_track_cells[0].value / measured.value, disclosure.SHOWN, measured.value)
-    elif on_track_cells[0].shown or on_track_cells[1].shown:
-        on_track_share = Cell(None, disclosure.HIDDEN)
-
-    weeks = _weeks(ctx)
-    pair_weeks = sum(wk["pair_days"] for wk in weeks) / 7
-    per_month = None
-    if pair_weeks:
-        per_month = held_measured / (pair_weeks * 12 / 52)
-    per_month_cell = disclosure.figure(Fig(per_month, measured.n, measured.rests), k)
-    duration = sum(wk["duration"] for wk in weeks)
-    hours = disclosure.figure(Fig(duration / 3600, held_fig.n, held_fig.rests), k)
-    no_shows = disclosure.figure(ctx.pair("no_show_any", value=p.get("no_show_sum") or 0), k)
+    # Sessions held by active and completed pairs: every rate below is computed from this count,
+    # so each inherits its suppression (a rate beside a hidden count would give the count away).
+    held_measured = disclosure.figure(ctx.pair("held_measured", value=p.get("held_sum") or 0), k)
     expected_cell = disclosure.figure(Fig(expected, measured.n, measured.rests), k)
+    pace = disclosure.derived(held_measured.value / expected if expected and held_measured.shown else None,
+                              held_measured, expected_cell)
+    on_track_cells, _total = disclosure.breakdown([ctx.pair("on_track"), ctx.pair("behind")], measured, k)
+    on_track_share = disclosure.derived(
+        on_track_cells[0].value / measured.value if measured.value and on_track_cells[0].shown else None,
+        on_track_cells[0], on_track_cells[1], measured_cell, held_measured)
+    if not expected and on_track_share.shown:
+        # Nothing was due in the period: "100 % on track" would say nothing true.
+        on_track_share = Cell(None, disclosure.HIDDEN, why=disclosure.WHY_NONE_DUE)
 
-    # Held sessions per week, protected against total minus the visible weeks.
-    groups = [Fig(wk["held"], wk["people"], wk["rests"]) for wk in weeks]
-    week_cells, _t = disclosure.breakdown(groups, held_fig, k)
-    weekly = Table("weekly", _("Sessions per week: held and expected"),
-                   [Column(_("Week of"), TEXT), Column(_("Sessions held")), Column(_("Expected"), DECIMAL)],
-                   note=_("Expected in a week: the pairs active that week, divided by the cadence "
-                          "(%(cadence)s).")
-                   % {"cadence": cadence_text(program.cadence_weeks)})
-    for wk, cell in zip(weeks, week_cells, strict=True):
-        weekly.rows.append([formats.date_format(wk["start"], "j M Y"), cell, wk["expected"]])
-    weekly.chart = chart("bar", [formats.date_format(wk["start"], "j M") for wk in weeks], [
-        Series(_("Sessions held"), week_cells),
-        Series(_("Expected"), [wk["expected"] for wk in weeks], DECIMAL, "line", {"dashed": True}),
-    ], k)
-    cadence = Table("cadence", _("Pairs on track"), [Column(_("Pairs"), TEXT), Column(_("Pairs"))],
+    series = _series(ctx)
+    pair_weeks = sum(span["pair_days"] for span in series["spans"]) / 7
+    per_month = None
+    if pair_weeks and held_measured.shown:
+        per_month = held_measured.value / (pair_weeks * 12 / 52)
+    per_month_cell = disclosure.derived(per_month, held_measured, measured_cell)
+    duration = sum(span["duration"] for span in series["spans"])
+    hours = disclosure.derived(duration / 3600, held)
+    no_shows = disclosure.figure(ctx.pair("no_show_any", value=p.get("no_show_sum") or 0), k)
+
+    weekly = _series_table(ctx, series, held)
+    cadence = Table("cadence", _("Pairs on track"), [Column(_("Status"), TEXT), Column(_("Pairs"))],
                     rows=[[_("On track (held at least expected − 1)"), on_track_cells[0]],
                           [_("Behind the cadence"), on_track_cells[1]],
-                          [_("Pairs measured (active or completed)"), disclosure.figure(measured, k)]])
+                          [_("Pairs measured (active or completed)"), measured_cell]])
     roles = _roles_table(ctx)
     stats = [
         Stat(_("Sessions held"), held, COUNT, note=_("Sessions marked as held in the period, all pairs.")),
@@ -112,33 +104,74 @@ def cadence_text(weeks: int) -> str:
     return ngettext("one session every week", "one session every %(n)s weeks", weeks) % {"n": weeks}
 
 
-def _weeks(ctx: Context) -> list[dict]:
-    """Per weekly bucket: held sessions (people, rests), minutes, pairs active and the expectation."""
-    window, p, program = ctx.window, ctx.data["pairs"], ctx.program
-    by_week = {row["week"]: row for row in ctx.data["weeks"]}
+def _series(ctx: Context) -> dict:
+    """The sessions series inside the window: per period, sessions held (people, rests), minutes,
+    pairs active and the expectation. The periods are those the selectors chose (see
+    ``periods.series_spans``): every one is safe, none is dropped."""
+    window, p, program, data = ctx.window, ctx.data["pairs"], ctx.program, ctx.data["series"]
+    level, weeks = data["level"], data["weeks"]
+    levels = data["levels"]
+    rows = {(r["level"], r["period"]): r for r in data["rows"]}
+    window_weeks = {window.first_week + i: i for i in range(len(window.buckets))}
     result = []
-    buckets = window.buckets
-    for index, bucket in enumerate(buckets):
-        start = bucket.start.date()
-        rows = [row for week, row in by_week.items()
-                if week == start or (index == 0 and week < start)
-                or (index == len(buckets) - 1 and week > start)]
-        held = sum(r["held"] for r in rows)
-        # Sessions before the first or after the last bucket are folded into it; their people may
-        # overlap, so the biggest week's people is the (safe) lower bound.
-        people = max((r["mentors"] + r["mentees"] for r in rows), default=0)
-        rests: tuple[int, ...] = ()
-        if ctx.filters.people:
-            rests = (max((r.get("rest__mentors", 0) + r.get("rest__mentees", 0) for r in rows), default=0),)
-        duration = sum((r["duration"] or dt.timedelta()).total_seconds() for r in rows)
-        active = p.get(f"week_{index}") or 0
-        mentees = p.get(f"week_{index}__mentees") or 0
-        days = bucket.days_in(window.lower, window.end)
-        expected_value = active * (days / 7) / program.cadence_weeks if days else 0
+    for span in data["spans"]:
+        if span.first not in window_weeks:
+            continue
+        # The rows of the level the periods were chosen at (several when months were merged).
+        parts = [rows.get((level, index), {}) for index, (first, last) in enumerate(levels[level])
+                 if span.first <= first and last <= span.last]
+        duration = sum((r.get("duration") or dt.timedelta()).total_seconds() for r in parts)
+        active_days, expected_value, mentees = 0.0, 0.0, 0
+        for week_index in range(span.first, span.last + 1):
+            position = window_weeks[week_index]
+            bucket = window.buckets[position]
+            active = p.get(f"week_{position}") or 0
+            days = bucket.days_in(window.lower, window.end)
+            active_days += active * days
+            expected_value += active * (days / 7) / program.cadence_weeks if days else 0
+            mentees = max(mentees, p.get(f"week_{position}__mentees") or 0)
         expected = disclosure.figure(Fig(expected_value, mentees + 1 if mentees else 0), ctx.k)
-        result.append({"start": start, "held": held, "people": people, "rests": rests, "duration": duration,
-                       "expected": expected, "pair_days": active * days})
-    return result
+        result.append({"start": weeks[span.first].start.date(),
+                       "end": (weeks[span.last].end - dt.timedelta(days=1)).date(),
+                       "fig": span.fig, "duration": duration, "expected": expected, "pair_days": active_days})
+    return {"level": level, "spans": result, "merged": len(data["spans"]) < len(levels[level])}
+
+
+def _series_table(ctx: Context, series: dict, held: Cell) -> Table:
+    k, level = ctx.k, series["level"]
+    titles = {WEEK: _("Sessions per week: held and expected"),
+              FORTNIGHT: _("Sessions per fortnight: held and expected"),
+              MONTH: _("Sessions per month: held and expected")}
+    heads = {WEEK: _("Week of"), FORTNIGHT: _("Fortnight"), MONTH: _("Month")}
+    cells = [disclosure.figure(span["fig"], k) for span in series["spans"]]
+    if not held.shown:
+        # The periods add up to the total: nothing of them shows when it is hidden.
+        cells = [disclosure.hide(c) for c in cells]
+    note = _("Expected in a period: the pairs active in it, divided by the cadence (%(cadence)s).") % {
+        "cadence": cadence_text(ctx.program.cadence_weeks)}
+    if level > WEEK or series["merged"]:
+        period = {FORTNIGHT: _("fortnight"), MONTH: _("month"), WEEK: _("period")}[level]
+        note += " " + _("Shown by %(period)s rather than by week: with weeks, some would show sessions of "
+                        "fewer than %(k)s people.") % {"period": period, "k": k}
+    table = Table("weekly", titles[level], [Column(heads[level], TEXT), Column(_("Sessions held")),
+                                            Column(_("Expected"), DECIMAL)], note=note)
+    labels = []
+    for span, cell in zip(series["spans"], cells, strict=True):
+        if level == WEEK and span["start"] + dt.timedelta(days=6) == span["end"]:
+            label = formats.date_format(span["start"], "j M Y")
+            short = formats.date_format(span["start"], "j M")
+        else:
+            label = _("%(start)s – %(end)s") % {"start": formats.date_format(span["start"], "j M"),
+                                                "end": formats.date_format(span["end"], "j M Y")}
+            short = formats.date_format(span["start"], "j M")
+        table.rows.append([label, cell, span["expected"]])
+        labels.append(short)
+    table.chart = chart("bar", labels, [
+        Series(_("Sessions held"), cells),
+        Series(_("Expected"), [span["expected"] for span in series["spans"]], DECIMAL, "line",
+               {"dashed": True}),
+    ], k, mark=False)
+    return table
 
 
 def _roles_table(ctx: Context) -> Table:

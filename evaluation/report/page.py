@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from evaluation import disclosure
 from evaluation.disclosure import Cell
 from evaluation.selectors import Filters, Window
 from programs.models import Program
@@ -89,6 +90,26 @@ class Report:
     at_risk_more: bool
     all_at_risk: list[dict] = field(default_factory=list)
 
+    @property
+    def summary(self) -> str:
+        """What the figures cover, as one sentence of phrases: "department People; period … ."."""
+        filters, window = self.filters, self.window
+        phrases = []
+        if filters.department:
+            phrases.append(_("department %(d)s") % {"d": filters.department})
+        if filters.cohort:
+            month = formats.date_format(filters.cohort, "F Y")
+            phrases.append(_("people who applied in %(c)s") % {"c": month})
+        if (filters.date_from or filters.date_to) and window.first_day:
+            period = _("period %(a)s – %(b)s") % {"a": formats.date_format(window.first_day, "j M Y"),
+                                                  "b": formats.date_format(window.last_day, "j M Y")}
+            if window.snapped:
+                period += " " + _("(the dates chosen, widened to whole periods of the sessions chart)")
+            phrases.append(period)
+        if not phrases:
+            return _("the whole program, all participants.")
+        return "; ".join(phrases) + "."
+
     def table(self, key: str) -> Table | None:
         for table in self.tables():
             if table.key == key:
@@ -107,14 +128,37 @@ class Report:
 
 
 def cell_text(cell: Cell | Any, fmt: str, k: int) -> str:
-    """A cell as text: the value, "fewer than k" or "hidden"."""
+    """A cell as text: the value, "hidden (fewer than k people)" or "hidden".
+
+    The wording names people, never the figure's own unit: "fewer than 5" in a column of session
+    counts beside a total of 9 would read as a count.
+    """
     if not isinstance(cell, Cell):
         return "" if cell is None else str(cell)
+    if cell.why == disclosure.WHY_NONE_DUE:
+        return _("nothing due")
     if cell.small:
-        return _("fewer than %(k)s") % {"k": k}
+        return _("hidden (fewer than %(k)s people)") % {"k": k}
     if cell.hidden:
         return _("hidden")
     return format_value(cell.value, fmt)
+
+
+def why_text(cell: Cell | Any, k: int) -> str:
+    """One sentence saying why a withheld cell is withheld ("" for a shown one)."""
+    if not isinstance(cell, Cell) or cell.shown:
+        return ""
+    if cell.why == disclosure.WHY_NONE_DUE:
+        return _("No session was due from any pair in this period, so no pair can be on track or behind.")
+    if cell.why == disclosure.WHY_DERIVED:
+        if cell.small:
+            return _("Hidden because it is worked out from a figure about fewer than %(k)s people.") % {
+                "k": k}
+        return _("Hidden because it is worked out from a figure that is itself hidden.")
+    if cell.small:
+        return _("Hidden because fewer than %(k)s people stand behind it.") % {"k": k}
+    return _("Hidden so that a figure about fewer than %(k)s people cannot be worked out from the figures "
+             "around it.") % {"k": k}
 
 
 def display_rows(table: Table, k: int) -> list[list[dict]]:
@@ -125,6 +169,7 @@ def display_rows(table: Table, k: int) -> list[list[dict]]:
         for value, column in zip(row, table.columns, strict=True):
             cells.append({
                 "text": cell_text(value, column.fmt, k),
+                "why": why_text(value, k),
                 "state": value.state if isinstance(value, Cell) else "",
                 "num": column.fmt != TEXT,
                 "badge": {MET: "ok", NOT_MET: "bad", NO_DATA: "warn"}.get(getattr(value, "code", None), ""),
@@ -173,23 +218,25 @@ class Series:
     style: dict = field(default_factory=dict)  # {"dashed": True} or {"pattern": True}
 
 
-def chart(kind: str, labels: Sequence[str], series: Sequence[Series], k: int, **options: Any) -> dict:
+def chart(kind: str, labels: Sequence[str], series: Sequence[Series], k: int, *, mark: bool = True,
+          **options: Any) -> dict:
     """The Chart.js spec for ``series`` over ``labels`` (read by static/js/charts.js).
 
-    A withheld value draws nothing, so its category says why in its label — "Matched (fewer than
-    5)", or with several series "Sales (Cancellations: hidden)" — rather than looking like a zero.
+    A withheld value draws nothing. In a chart of categories (``mark``) its category says why in
+    its label — "Matched (hidden)" — rather than looking like a zero; a time series instead keeps
+    its axis plain (its periods are coarsened until safe) and the page's note says what is left out.
+    ``withheld`` tells the page whether any value is left out.
     """
-    marked = []
+    marked, withheld_any = [], False
     for index, label in enumerate(labels):
         withheld = [s for s in series if isinstance(s.cells[index], Cell) and not s.cells[index].shown]
+        withheld_any = withheld_any or bool(withheld)
         reasons = [cell_text(s.cells[index], s.fmt, k) if len(series) == 1
                    else f"{s.label}: {cell_text(s.cells[index], s.fmt, k)}" for s in withheld]
-        marked.append(f"{label} ({'; '.join(reasons)})" if reasons else label)
+        marked.append(f"{label} ({'; '.join(reasons)})" if reasons and mark else label)
     datasets = [{"label": s.label, "kind": s.kind, **s.style,
                  "data": [chart_value(cell, s.fmt) for cell in s.cells]} for s in series]
-    return {"type": kind, "labels": marked, "datasets": datasets, **options}
-
-
+    return {"type": kind, "labels": marked, "datasets": datasets, "withheld": withheld_any, **options}
 
 
 def csv_rows(table: Table, k: int) -> list[list[str]]:
