@@ -26,7 +26,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Concat, Floor, Greatest, Least
 
-from evaluation.cube_reads import MATCHED, MEASURED, _null  # noqa: F401
+from evaluation.cube_reads import MATCHED, MEASURED
 from evaluation.expressions import EpochSeconds, GroupConcat, Median
 from evaluation.periods import Filters, Window, _between, pair_q
 from meetings.models import Meeting
@@ -211,6 +211,11 @@ def held_periods(program: Program, filters: Filters, weeks, levels: list[list[tu
         measures[f"{prefix}duration"] = Sum(minutes, filter=part)
         measures[f"{prefix}mentors"] = Count("pair__mentor", distinct=True, filter=part)
         measures[f"{prefix}mentees"] = Count("pair__mentee", distinct=True, filter=part)
+    # Sessions of active and completed pairs are a figure of their own (the rates): periods must be
+    # safe for them too, or two windows would differ by a few people's sessions.
+    measured = parts[0][1] & Q(pair__status__in=MEASURED)
+    measures["measured_people"] = (Count("pair__mentor", distinct=True, filter=measured)
+                                   + Count("pair__mentee", distinct=True, filter=measured))
     held = Meeting.objects.filter(starts_at__lt=end, pair__program=program, status=Meeting.Status.HELD)
     selects = []
     for level, periods in enumerate(levels):

@@ -137,6 +137,9 @@ def series_spans(rows: list[dict], levels: list[list[tuple[int, int]]], k: int, 
             row = by_key.get((level, index), {})
             people = (row.get("mentors") or 0) + (row.get("mentees") or 0)
             rests = ((row.get("rest__mentors") or 0) + (row.get("rest__mentees") or 0),) if scoped else ()
+            # The people behind the sessions of active and completed pairs must be safe too (the
+            # rates are computed from them): checked like a rest, none or at least k.
+            rests += (row.get("measured_people") or 0,)
             spans.append(Span(first, last, Fig(row.get("held") or 0, people, rests)))
         candidates.append(spans)
     return disclosure.coarsen(candidates, k)

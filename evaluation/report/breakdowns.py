@@ -27,6 +27,15 @@ from evaluation.selectors import LEVEL_BANDS
 
 
 def _breakdowns(ctx: Context) -> Section:
+    if ctx.filters.people:
+        # A breakdown of a filtered group is a row of a two-way table (department × intake, or ×
+        # level band) whose other rows the other filters give: linked tables like these let hidden
+        # cells be worked out from the margins. Breakdowns are one-way, for all participants only.
+        return Section("breakdowns", _("Breakdowns"),
+                       intro=_("Breakdowns are shown for all participants only: a breakdown of one "
+                               "department or intake, set beside the others, would give away groups of "
+                               "fewer than %(k)s people. Clear the department and intake filters to see "
+                               "them.") % {"k": ctx.k})
     cubes, data = ctx.cubes, ctx.data
     enrol = applications(data["enrollments"])
     # Every breakdown column comes from its own cube; each row type is tagged so one pass of
