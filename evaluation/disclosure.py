@@ -21,7 +21,10 @@ module together with the count of distinct people behind each figure. The rules:
    changing filters: a filtered figure is shown only when the same figure outside the filter
    (``rests``: the rest of the program, and the view without each single filter) is backed by
    nobody or at least k people, and only when the unfiltered breakdown by that filter shows its
-   group; so no difference of two published figures isolates fewer than k people.
+   group; so no difference of two published figures isolates fewer than k people. Linked
+   two-way tables are not published at all (the page takes one department or one intake, not
+   both, and shows breakdowns for all participants only): their margins would let hidden cells be
+   solved for, whatever each table hides on its own.
 4. **Time.** Date windows are never single days: a window snaps outward to whole periods of the
    program's time series (:func:`snap`), and a time series coarsens week → fortnight → month
    (:func:`coarsen`) until every period is safe, merging a still-unsafe month into its neighbour
