@@ -75,7 +75,10 @@ class Section:
             return None
         return Table(f"{self.key}-figures", _("Key figures: %(section)s") % {"section": self.title},
                      [Column(_("Figure"), TEXT), Column(_("Value"), TEXT), Column(_("Definition"), TEXT)],
-                     rows=[[s.label, cell_text(s.cell, s.fmt, self.k), s.note] for s in self.stats])
+                     # A withheld figure says why, in one sentence, beside its definition.
+                     rows=[[s.label, cell_text(s.cell, s.fmt, self.k),
+                            " ".join(t for t in (why_text(s.cell, self.k), s.note) if t)]
+                           for s in self.stats])
 
 
 @dataclass

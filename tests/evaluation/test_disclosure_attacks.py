@@ -55,6 +55,12 @@ def test_a_rate_is_hidden_whenever_the_count_it_comes_from_is(client, lead, froz
         assert shown[label].startswith("hidden"), (label, shown[label])
     report = get_dashboard(client, prog).context["report"]
     assert stat(report, "engagement", "Sessions per pair per month").why == "derived"
+    # Each says why in one sentence, on the page and in the download.
+    rows = {r[0]: r[2] for r in get_csv(client, prog, "engagement-figures")[1:]}
+    assert rows["Sessions per pair per month"].startswith(
+        "Hidden because it is worked out from a figure about fewer than 3 people.")
+    page = get_dashboard(client, prog).content.decode()
+    assert "Hidden because fewer than 3 people stand behind it." in page
 
 
 def test_pairs_on_track_is_not_100_percent_in_a_period_with_no_session_due(client, lead, six_pairs):
