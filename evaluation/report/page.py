@@ -221,6 +221,11 @@ class Series:
     style: dict = field(default_factory=dict)  # {"dashed": True} or {"pattern": True}
 
 
+def _label_reason(cell: Cell, k: int) -> str:
+    # Inside a label's brackets: no second pair of brackets.
+    return _("hidden, fewer than %(k)s people") % {"k": k} if cell.small else _("hidden")
+
+
 def chart(kind: str, labels: Sequence[str], series: Sequence[Series], k: int, *, mark: bool = True,
           **options: Any) -> dict:
     """The Chart.js spec for ``series`` over ``labels`` (read by static/js/charts.js).
@@ -234,8 +239,8 @@ def chart(kind: str, labels: Sequence[str], series: Sequence[Series], k: int, *,
     for index, label in enumerate(labels):
         withheld = [s for s in series if isinstance(s.cells[index], Cell) and not s.cells[index].shown]
         withheld_any = withheld_any or bool(withheld)
-        reasons = [cell_text(s.cells[index], s.fmt, k) if len(series) == 1
-                   else f"{s.label}: {cell_text(s.cells[index], s.fmt, k)}" for s in withheld]
+        reasons = [_label_reason(s.cells[index], k) if len(series) == 1
+                   else f"{s.label}: {_label_reason(s.cells[index], k)}" for s in withheld]
         marked.append(f"{label} ({'; '.join(reasons)})" if reasons and mark else label)
     datasets = [{"label": s.label, "kind": s.kind, **s.style,
                  "data": [chart_value(cell, s.fmt) for cell in s.cells]} for s in series]

@@ -159,7 +159,7 @@ def test_every_table_on_the_page_can_be_downloaded(client, lead, six_pairs):
 def test_a_withheld_value_draws_no_bar_and_its_label_says_why(report):
     spec = table(report, "cancellations").chart
     # Junior mentors' cancellations are fewer than 3 people, the mentees' are hidden to protect them.
-    assert spec["labels"] == ["Junior mentors (Cancellations: hidden (fewer than 3 people))",
+    assert spec["labels"] == ["Junior mentors (Cancellations: hidden, fewer than 3 people)",
                               "Senior mentees (Cancellations: hidden)"]
     assert [d["data"] for d in spec["datasets"]] == [[None, None], [3.0, 3.0]]
     funnel = table(report, "funnel").chart
