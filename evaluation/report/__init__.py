@@ -54,7 +54,7 @@ def build(program: Program, filters: Filters, data: dict) -> Report:
     k = program.anonymity_k
     answers, satisfaction = split_answers(data["answers"])
     data = {**data, "answers": answers, "satisfaction": satisfaction}
-    cubes = Cubes(Selection(filters.department, filters.cohort), k)
+    cubes = Cubes.of(Selection(filters.department, filters.cohort), k, data["enrollments"])
     window: Window = data["window"]
     ctx = Context(program=program, filters=filters, data=data, cubes=cubes, k=k, window=window)
     enrolment = _enrolment(ctx)

@@ -41,9 +41,19 @@ class Selection:
 class Cubes:
     """Figures from cube rows for the selection, with the protections described above."""
 
-    def __init__(self, selection: Selection, k: int):
+    def __init__(self, selection: Selection, k: int, *, population: int | None = None):
         self.selection = selection
         self.k = k
+        # The people of the selection (its applicants): every figure of a selection of 1..k-1
+        # people is about them, its zeros included (a program of two: "0 cancellations").
+        self.population = population
+
+    @classmethod
+    def of(cls, selection: Selection, k: int, enrollments: Rows) -> Cubes:
+        """The cubes of ``selection``, knowing how many people it holds (from the enrolment cube)."""
+        cubes = cls(selection, k)
+        cubes.population = sum(r["people"] for r in cubes.pick(applications(enrollments)))
+        return cubes
 
     def pick(self, rows: Rows, *, ignore: str | None = None) -> Rows:
         return [r for r in rows if self.selection.matches(r, ignore=ignore)]
@@ -73,7 +83,7 @@ class Cubes:
 
     def fig(self, rows: Rows, fn: FigureFn) -> Fig:
         own = fn(self.pick(rows))
-        return Fig(own.value, own.n, own.rests + self._rests(rows, fn))
+        return Fig(own.value, own.n, own.rests + self._rests(rows, fn), population=self.population)
 
     def cell(self, rows: Rows, fn: FigureFn) -> Cell:
         cell = disclosure.figure(self.fig(rows, fn), self.k)
@@ -192,7 +202,7 @@ class Context:
         rests: tuple[int, ...] = ()
         if self.filters.people:
             rests = ((p.get(f"rest__{name}__mentors") or 0) + (p.get(f"rest__{name}__mentees") or 0),)
-        return Fig(p.get(name) if value is None else value, people, rests)
+        return Fig(p.get(name) if value is None else value, people, rests, population=self.cubes.population)
 
 
 def applications(rows: Rows) -> Rows:
