@@ -1,16 +1,33 @@
 # Flipside: `make run` to try it, `make test` to prove it.
 SHELL := /bin/bash
 PY := .venv/bin/python
+# Where `make run` serves: PORT=8021 make run. Web, worker and beat all get it, so the links in
+# e-mails and calendar files point at this address (a deployment sets SITE_URL instead).
 PORT ?= 8000
+HOST ?= 127.0.0.1
+# RELOAD=1 make run restarts the web server when the code changes (a slower start).
+RELOAD ?=
+export FLIPSIDE_PORT := $(PORT)
+export FLIPSIDE_HOST := $(HOST)
+export FLIPSIDE_RUNSERVER_FLAGS := $(if $(RELOAD),,--noreload)
+# Stamps under var/ let a second `make run` skip what is done: migrations applied (newer than every
+# migration file), the demo seeded, static files collected (newer than every static file).
+VAR := $(or $(VAR_DIR),var)
+ifneq ($(DATABASE_URL),)
+STAMP_FORCE := FORCE  # another database than the embedded one: let migrate and seed_demo decide
+endif
+ifeq ($(wildcard $(VAR)/flipside.sqlite3),)
+$(shell rm -f $(VAR)/.migrated $(VAR)/.seeded)  # a new database: nothing in it is done yet
+endif
 # check --deploy runs against the production shape without needing its servers.
 PROD_ENV := DEBUG=false SECRET_KEY=lint-only-$$(printf 'x%.0s' {1..60}) ALLOWED_HOSTS=flipside.example \
 	DATABASE_URL=postgres://flipside@localhost/flipside REDIS_URL=redis://localhost:6379/0 \
 	EMAIL_URL=smtp://localhost:25
 
-.PHONY: run test lint bench screenshots venv system-deps migrate demo clean help
+.PHONY: run test lint bench screenshots venv system-deps migrate demo clean help FORCE
 
 help:
-	@echo "make run    - set up, seed the demo and serve on http://127.0.0.1:$(PORT)"
+	@echo "make run    - set up, seed the demo and serve on http://127.0.0.1:$(PORT) (PORT=8021 make run: another port)"
 	@echo "make test   - the whole suite against throwaway PostgreSQL + Redis and headless Chromium"
 	@echo "make lint   - ruff, bandit, check --deploy"
 	@echo "make bench  - every benchmark in benchmarks/ (one JSON line each)"
@@ -19,18 +36,31 @@ help:
 venv:
 	@scripts/bootstrap.sh requirements/dev.txt
 
-migrate: venv
+.venv/.installed-dev: requirements/dev.txt requirements/bootstrap.txt
+	@scripts/bootstrap.sh requirements/dev.txt
+
+migrate: $(VAR)/.migrated
+demo: $(VAR)/.seeded
+
+$(VAR)/.migrated: $(wildcard */migrations/*.py) .venv/.installed-dev $(STAMP_FORCE) | venv
 	@$(PY) manage.py migrate --noinput -v 0
+	@touch $@
 
-demo: migrate
+$(VAR)/.seeded: $(VAR)/.migrated $(wildcard */demo.py) mentoring/management/commands/seed_demo.py
 	@$(PY) manage.py seed_demo
+	@touch $@
 
-run: demo
+$(VAR)/.static: $(shell find static -type f) .venv/.installed-dev | venv
 	@$(PY) manage.py collectstatic --noinput -v 0
+	@touch $@
+
+run: $(VAR)/.seeded $(VAR)/.static
 	@echo
-	@echo "  Flipside is starting on http://127.0.0.1:$(PORT)/  (Ctrl-C stops web, worker and beat)"
+	@echo "  Flipside is starting on http://$(HOST):$(PORT)/  (Ctrl-C stops web, worker and beat)"
 	@echo
-	@FLIPSIDE_PORT=$(PORT) .venv/bin/honcho -f Procfile.dev start
+	@$(PY) scripts/run-dev.py Procfile.dev
+
+FORCE:
 
 system-deps:
 	@scripts/system-deps.sh

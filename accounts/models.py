@@ -9,6 +9,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# Erasure replaces a person's e-mail address with one at this reserved domain (RFC 2606).
+ERASED_EMAIL_DOMAIN = "erased.invalid"
+
 
 def validate_time_zone(value: str) -> None:
     if value not in available_time_zones():
@@ -108,7 +111,15 @@ class User(AbstractBaseUser, PermissionsMixin):
             raise ValidationError({"manager": _("A person cannot be their own manager.")})
 
     @property
+    def is_erased(self) -> bool:
+        return self.email.endswith("@" + ERASED_EMAIL_DOMAIN)
+
+    @property
     def display_name(self) -> str:
+        # An erased account keeps its row (for others' history) but no name: its e-mail's local part
+        # ("erased-168") is not a name to show anyone.
+        if self.is_erased:
+            return str(_("Former employee"))
         return self.full_name or self.email.split("@")[0]
 
     @property

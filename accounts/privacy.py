@@ -23,7 +23,7 @@ from django.utils.crypto import get_random_string
 from django.utils.module_loading import autodiscover_modules
 
 from accounts.audit import audit_record
-from accounts.models import AuditEvent, User
+from accounts.models import ERASED_EMAIL_DOMAIN, AuditEvent, User
 
 ERASED = "[erased]"
 _discovered = False
@@ -44,9 +44,18 @@ def _modules() -> list:
     return found
 
 
-def row(instance: models.Model, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
-    """A model row as plain JSON-able values (foreign keys as ids)."""
+def row(
+    instance: models.Model, *, exclude: tuple[str, ...] = (), names: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """A model row as plain JSON-able values (foreign keys as ids).
+
+    ``names`` lists foreign keys that also get the related row's name beside the id ("topic": "Generative
+    AI"): a bare id means nothing to the person reading their download. Select them related first.
+    """
     data: dict[str, Any] = {}
+    for name in names:
+        related = getattr(instance, name)
+        data[name] = None if related is None else str(related)
     for field in instance._meta.concrete_fields:
         if field.name in exclude:
             continue
@@ -65,7 +74,7 @@ def person_export(*, user: User, actor: User | None = None, request=None) -> dic
     reflections included; nobody else's)."""
     data: dict[str, Any] = {
         "exported_at": timezone.now().isoformat(),
-        "account": row(user, exclude=("password",)),
+        "account": row(user, exclude=("password",), names=("manager",)),
         "sign_in_history": [row(e) for e in AuditEvent.objects.filter(actor=user)[:500]],
     }
     for label, module in _modules():
@@ -142,7 +151,7 @@ def person_erase(*, user: User, actor: User | None, request=None) -> None:
     apps.get_model("mfa", "Authenticator").objects.filter(user=user).delete()
     apps.get_model("usersessions", "UserSession").objects.filter(user=user).delete()
     User.objects.filter(pk=user_id).update(
-        email=f"erased-{user_id}@erased.invalid", full_name="", job_title="", location="",
+        email=f"erased-{user_id}@{ERASED_EMAIL_DOMAIN}", full_name="", job_title="", location="",
         department="", is_active=False, manager=None, is_staff=False, is_superuser=False,
         # A new unusable password also changes the session hash: every open session ends.
         password=f"!erased-{get_random_string(20)}")

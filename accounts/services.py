@@ -41,9 +41,30 @@ def user_set_hr_admin(*, user: User, is_hr_admin: bool, actor: User | None = Non
 @transaction.atomic
 def user_update_preferences(*, user: User, full_name: str, time_zone: str,
                             nudges_opt_out: bool) -> User:
+    # The form has already written the new zone onto `user`: compare with the stored row.
+    stored_zone, location = User.objects.filter(pk=user.pk).values_list("time_zone", "location").get()
     user.full_name = full_name
     user.time_zone = time_zone
     user.nudges_opt_out = nudges_opt_out
+    user.location = location_after_move(location, old_zone=stored_zone, new_zone=time_zone)
     user.full_clean(exclude=["password"])
-    user.save(update_fields=["full_name", "time_zone", "nudges_opt_out"])
+    user.save(update_fields=["full_name", "time_zone", "nudges_opt_out", "location"])
     return user
+
+
+def zone_city(zone: str) -> str:
+    """The city an IANA zone is named after ("America/New_York" → "New York"; "" for "UTC")."""
+    return zone.rsplit("/", 1)[-1].replace("_", " ") if "/" in zone else ""
+
+
+def location_after_move(location: str, *, old_zone: str, new_zone: str) -> str:
+    """The location once a person changes time zone.
+
+    A location that only repeats the old zone's city (as the demo and many imports fill it)
+    was a copy of the zone: it follows the new one, so the pair page does not show a place the
+    person has left. A location HR typed in its own words ("Head office") stays.
+    """
+    city = zone_city(old_zone)
+    if old_zone != new_zone and city and location.strip().casefold() == city.casefold():
+        return zone_city(new_zone)
+    return location

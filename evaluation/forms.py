@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from accounts.dates import show_month
 from evaluation.selectors import Filters
 
 EARLIEST = dt.date(2000, 1, 1)
@@ -34,7 +34,7 @@ class FilterForm(forms.Form):
         super().__init__(data if any(v.strip() for v in data.values()) else None)
         self.k = k
         self.fields["department"].choices = [("", _("All departments")), *[(d, d) for d in departments]]
-        intakes = [(c.strftime("%Y-%m"), formats.date_format(c, "F Y")) for c in cohorts]
+        intakes = [(c.strftime("%Y-%m"), show_month(c)) for c in cohorts]
         self.fields["cohort"].choices = [("", _("All intakes")), *intakes]
         self.fields["department"].error_messages["invalid_choice"] = _(
             "Choose a department from the list. Departments with fewer than %(k)s participants cannot be "

@@ -3,6 +3,8 @@ reschedules by each role, and upcoming confirmed sessions.
 
 Everything goes through the real services (with the clock set back), so the demo data obeys the
 same rules as real use. Aisha (mentor) and Robert (mentee) get 3 held sessions and 1 upcoming.
+The past is laid out from the start of the current week (programs.demo.history_anchor), so the
+dashboards' weekly figures are the same on every day of the week.
 Deterministic and idempotent: nothing happens when the running program already has sessions.
 """
 
@@ -19,6 +21,7 @@ from django.utils import timezone
 from meetings import services
 from meetings.models import ActionItem, Meeting, MeetingNotice
 from pairing.models import Pair
+from programs.demo import history_anchor
 from programs.models import Direction, ProgramTopic, Topic
 
 SUMMARIES = [
@@ -43,9 +46,9 @@ CANCEL_REASONS = {"mentor": "Release deadline moved; I can't make it.",
 RESCHEDULE_REASONS = {"mentor": "Team offsite that day.", "mentee": "Board meeting was moved onto this slot."}
 
 
-def _meeting_hour(pair: Pair) -> int:
-    """A UTC hour inside both people's working day (9–17 local) when there is one."""
-    day = timezone.now().replace(minute=0, second=0, microsecond=0)
+def _meeting_hour(pair: Pair, day: dt.datetime) -> int:
+    """A UTC hour inside both people's working day (9–17 local) on ``day`` when there is one."""
+    day = day.replace(minute=0, second=0, microsecond=0)
     for hour in range(6, 21):
         moment = day.replace(hour=hour)
         if all(9 <= moment.astimezone(u.zone).hour <= 16 for u in (pair.mentor.user, pair.mentee.user)):
@@ -95,42 +98,50 @@ def _log(meeting: Meeting, *, rng: random.Random, topics: dict[str, list[Topic]]
         action_items=[(ACTIONS[(index + 2) % len(ACTIONS)], pair.mentee.user, due)])
 
 
-def _seed_pair(pair: Pair, *, number: int, is_demo: bool, now: dt.datetime, rng: random.Random,
-               topics: dict[str, list[Topic]], reflect: bool) -> None:
+# Sessions held by the pairs that are not the demo pair, by pair number: every pair meets in the
+# first slot, fewer and fewer in the later ones, and still four pairs (with the demo pair) in the last.
+HELD = (4, 3, 2)
+SLOTS = 4
+
+
+def _seed_pair(pair: Pair, *, number: int, is_demo: bool, now: dt.datetime, anchor: dt.datetime,
+               rng: random.Random, topics: dict[str, list[Topic]], reflect: bool) -> None:
+    """The pair's history, laid out from ``anchor`` (this week's Monday, UTC), and what lies ahead.
+
+    Every pair meets in the same weeks (one every cadence, the last one ``cadence`` before this
+    week), each on its own weekday from Monday to Thursday: the dashboard counts sessions per UTC
+    week and holds back a week met by fewer than k people, so each week with sessions has several
+    pairs in it, and the weeks look the same whatever day the demo is seeded on.
+    """
     mentor, mentee = pair.mentor.user, pair.mentee.user
     cadence = dt.timedelta(weeks=pair.program.cadence_weeks)
-    hour = _meeting_hour(pair)
-    held = 3 if is_demo else rng.randint(1, 4)
-    first = (pair.activated_at or now - dt.timedelta(weeks=8)) + dt.timedelta(days=5)
-    if is_demo:
-        # Aisha and Robert are on track: their last session was ten days ago.
-        first = max(first, now - (held - 1) * cadence - dt.timedelta(days=10))
-    first = _weekday(first.replace(hour=hour, minute=0, second=0, microsecond=0))
-    starts = [s for s in (_weekday(first + i * cadence) for i in range(held + 1))
-              if s < now - dt.timedelta(days=4)]
-    for index, start in enumerate(starts[:held]):
+    hour = dt.timedelta(hours=_meeting_hour(pair, anchor))
+    slots = [anchor - (SLOTS - i) * cadence for i in range(SLOTS)]
+    # Aisha and Robert are on track: they met in the last three slots (on Tuesdays).
+    held = 3 if is_demo else HELD[number % len(HELD)]
+    day = dt.timedelta(days=1 if is_demo else number % 4)
+    starts = [week + day + hour for week in (slots[-held:] if is_demo else slots[:held])]
+    for index, start in enumerate(starts):
         proposer, confirmer = (mentor, mentee) if index % 2 == 0 else (mentee, mentor)
         meeting = _book(pair, start, proposer=proposer, confirmer=confirmer, index=index)
         if is_demo and index == 1:
-            # Robert moved this one by a day, two days ahead.
-            _move(meeting, by=mentee, to=_weekday(start + dt.timedelta(days=1)),
+            # Robert moved this one by a day (to a Wednesday, the same week), two days ahead.
+            _move(meeting, by=mentee, to=start + dt.timedelta(days=1),
                   reason=RESCHEDULE_REASONS["mentee"], now=start - dt.timedelta(days=2))
         _log(meeting, rng=rng, topics=topics, reflect=reflect, index=index + number)
     # A few cancellations and reschedules by each role, for the dashboard's "by role" counts.
     role = "mentee" if number % 4 in (0, 1) else "mentor"
     if not is_demo and number % 2 == 1:
-        target = _weekday(first + held * cadence)
-        if target >= now - dt.timedelta(days=1):
-            target = _weekday((now + dt.timedelta(days=12)).replace(hour=hour, minute=0, second=0,
-                                                                   microsecond=0))
+        # The slot after the last session, or last week's when that slot is this week: in the past.
+        target = slots[held] + day + hour if held < SLOTS else anchor - dt.timedelta(weeks=1) + day + hour
         meeting = _book(pair, target, proposer=mentor, confirmer=mentee, index=number)
         services.meeting_cancel(meeting=meeting, user=mentee if role == "mentee" else mentor,
-                                reason=CANCEL_REASONS[role], now=min(now, target - dt.timedelta(days=1)))
-    # Upcoming sessions: the demo pair always, most others too.
+                                reason=CANCEL_REASONS[role], now=target - dt.timedelta(days=1))
+    # Upcoming sessions (placed from now, so they are ahead): the demo pair always, most others too.
     if not is_demo and number % 4 == 1:
         return
     upcoming = _weekday((now + dt.timedelta(days=3 + number % 5)).replace(
-        hour=hour, minute=0, second=0, microsecond=0))
+        hour=hour.seconds // 3600, minute=0, second=0, microsecond=0))
     if pair.program.ends_on is not None and upcoming.date() > pair.program.ends_on:
         return
     meeting = _book(pair, upcoming, proposer=mentor, confirmer=mentee, index=number)
@@ -153,6 +164,7 @@ def seed_meetings(people: dict, programs: dict, pairing: dict | None = None) -> 
         return {"meetings": 0}
     rng = random.Random(20261125)  # noqa: S311 - demo data
     now = timezone.now()
+    anchor = history_anchor(now)
     topics = {"mentor": [], "mentee": []}
     for row in ProgramTopic.objects.filter(program=running).select_related("topic"):
         topics["mentor" if row.direction == Direction.JUNIOR_TEACHES else "mentee"].append(row.topic)
@@ -163,25 +175,27 @@ def seed_meetings(people: dict, programs: dict, pairing: dict | None = None) -> 
     level = quiet.level
     quiet.setLevel(logging.WARNING)  # dozens of demo bookings are not worth a log line each
     try:
-        _seed_all(pairs, demo_mentor=demo_mentor, demo_mentee=demo_mentee, now=now, rng=rng, topics=topics)
+        with services.notices_not_queued():  # marked sent below: no task would have anything to send
+            _seed_all(pairs, demo_mentor=demo_mentor, demo_mentee=demo_mentee, now=now, anchor=anchor,
+                      rng=rng, topics=topics)
     finally:
         quiet.setLevel(level)
     # Older action items were done long ago; the latest ones are still open.
-    ActionItem.objects.filter(pair__program=running, due_on__lt=now.date() - dt.timedelta(days=7)).update(
-        done_at=now - dt.timedelta(days=8))
+    ActionItem.objects.filter(pair__program=running, due_on__lt=anchor.date() - dt.timedelta(days=7)).update(
+        done_at=anchor - dt.timedelta(days=8))
     # Demo history is not news: nobody gets e-mails about it.
     MeetingNotice.objects.filter(meeting__pair__program=running, sent_at__isnull=True).update(sent_at=now)
     return {"meetings": Meeting.objects.filter(pair__program=running).count()}
 
 
-def _seed_all(pairs: list[Pair], *, demo_mentor, demo_mentee, now: dt.datetime, rng: random.Random,
-              topics: dict[str, list[Topic]]) -> None:
+def _seed_all(pairs: list[Pair], *, demo_mentor, demo_mentee, now: dt.datetime, anchor: dt.datetime,
+              rng: random.Random, topics: dict[str, list[Topic]]) -> None:
     for number, pair in enumerate(pairs):
         is_demo = pair.mentor.user == demo_mentor and pair.mentee.user == demo_mentee
         try:
             with transaction.atomic():
-                _seed_pair(pair, number=number, is_demo=is_demo, now=now, rng=rng, topics=topics,
-                           reflect=pair.mentor.user == demo_mentor)
+                _seed_pair(pair, number=number, is_demo=is_demo, now=now, anchor=anchor, rng=rng,
+                           topics=topics, reflect=pair.mentor.user == demo_mentor)
         except ValidationError:
             # A person in two pairs may clash with their other pair's times: skip, it is only a demo.
             continue

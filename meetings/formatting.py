@@ -1,4 +1,4 @@
-"""How times read for people in two time zones: "Tue 3 Mar, 14:00–14:45 your time · 08:00–08:45 for
+"""How times read for people in two time zones: "Tue 3 Mar 2026, 14:00–14:45 your time · 08:00–08:45 for
 Robert (New York)"."""
 
 from __future__ import annotations
@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
+
+from accounts.dates import show_datetime, show_time
 
 
 def zone_label(zone: ZoneInfo | str) -> str:
@@ -17,15 +18,15 @@ def zone_label(zone: ZoneInfo | str) -> str:
 
 
 def day_and_time(moment: datetime, zone: ZoneInfo) -> str:
-    return date_format(moment.astimezone(zone), "D j M, H:i")
+    return show_datetime(moment, zone)
 
 
 def clock(moment: datetime, zone: ZoneInfo) -> str:
-    return date_format(moment.astimezone(zone), "H:i")
+    return show_time(moment, zone)
 
 
 def span(start: datetime, end: datetime | None, zone: ZoneInfo, *, with_day: bool = True) -> str:
-    """"Tue 3 Mar, 14:00–14:45" (or "14:00–14:45") in the given zone."""
+    """"Tue 3 Mar 2026, 14:00–14:45" (or "14:00–14:45") in the given zone."""
     first = day_and_time(start, zone) if with_day else clock(start, zone)
     if end is None:
         return first

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_datetime
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from accounts.dates import show_date, show_time
 from meetings import slots
 from meetings.formatting import both_zones
 from meetings.models import Meeting
@@ -119,12 +119,12 @@ class ZonedForm(MeetingsForm):
         except slots.NonexistentLocalTime:
             self.add_error(time_field, _(
                 "%(time)s on %(day)s does not exist in %(zone)s: the clocks go forward that night. "
-                "Pick another time.") % {"time": at.strftime("%H:%M"), "day": date_format(day, "j F Y"),
+                "Pick another time.") % {"time": show_time(at), "day": show_date(day),
                                          "zone": self.user.time_zone})
         except slots.AmbiguousLocalTime:
             self.add_error(time_field, _(
                 "%(time)s on %(day)s happens twice in %(zone)s: the clocks go back that night. "
-                "Pick another time.") % {"time": at.strftime("%H:%M"), "day": date_format(day, "j F Y"),
+                "Pick another time.") % {"time": show_time(at), "day": show_date(day),
                                          "zone": self.user.time_zone})
         return None
 

@@ -61,7 +61,11 @@ def _event(meeting: Meeting, *, sequence: int, cancelled: bool, stamp: datetime)
         event.add("location", _("Video call (link to follow)"))
     elif meeting.location:
         event.add("location", meeting.location)
-    event.add("description", _("Reverse mentoring session. Details: %(url)s") % {"url": meeting_url(meeting)})
+    description = _("Reverse mentoring session. Details: %(url)s") % {"url": meeting_url(meeting)}
+    if meeting.mode == Meeting.Mode.VIDEO and not meeting.video_link:
+        # Calendars show the description, not the page: say why there is no link to click.
+        description = _("Video call — link to follow from your partner.") + "\n" + description
+    event.add("description", description)
     organizer_name, organizer_email = parseaddr(settings.DEFAULT_FROM_EMAIL)
     event.add("organizer", _address(organizer_email or "flipside@localhost", organizer_name or "Flipside"),
               encode=0)

@@ -13,10 +13,10 @@ from django.core import signing
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.dates import show_date
 from meetings import slots
 from meetings.models import (
     ActionItem,
@@ -105,11 +105,11 @@ class Progress:
                         self.target) % {"held": self.held, "target": self.target}
         if self.next_booked and self.next_due and self.next_booked > self.next_due:
             text += _("; next session on %(date)s (was due by %(due)s)") % {
-                "date": date_format(self.next_booked, "j F"), "due": date_format(self.next_due, "j F")}
+                "date": show_date(self.next_booked), "due": show_date(self.next_due)}
         elif self.next_booked:
-            text += _("; next session on %(date)s") % {"date": date_format(self.next_booked, "j F")}
+            text += _("; next session on %(date)s") % {"date": show_date(self.next_booked)}
         elif self.next_due:
-            text += _("; next due by %(date)s") % {"date": date_format(self.next_due, "j F")}
+            text += _("; next due by %(date)s") % {"date": show_date(self.next_due)}
         return text
 
 

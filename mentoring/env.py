@@ -7,6 +7,7 @@ variable instead of silently running with a default.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -127,3 +128,19 @@ def _redact(url: str) -> str:
     if parts.password:
         return url.replace(f":{parts.password}@", ":***@")
     return url
+
+
+def served_origin(host: str, port: int) -> str:
+    """The http:// origin a browser reaches a server listening on ``host``:``port`` at.
+
+    A server bound to every interface (0.0.0.0, ::) is reached on the loopback address from this
+    machine; an IPv6 address needs brackets in a URL.
+    """
+    host = host.strip().strip("[]") or "127.0.0.1"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:  # a host name
+        return f"http://{host}:{port}"
+    if address.is_unspecified:
+        return f"http://127.0.0.1:{port}"
+    return f"http://[{host}]:{port}" if address.version == 6 else f"http://{host}:{port}"

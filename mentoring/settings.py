@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
-from mentoring.env import Env
+from mentoring.env import Env, served_origin
 
 env = Env()
 
@@ -22,6 +24,10 @@ VAR_DIR = Path(env.str("VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 # --- Core -----------------------------------------------------------------------------------
+
+# Where `make run` serves the app: PORT=8021 make run sets FLIPSIDE_PORT for web, worker and beat, so
+# the links in the e-mails and calendar files any of them sends point at the running server.
+_SERVED = served_origin(env.str("FLIPSIDE_HOST", "127.0.0.1"), env.int("FLIPSIDE_PORT", 8000, minimum=1))
 
 # DEBUG defaults on only for the embedded setup (no SECRET_KEY given): a deployment that sets
 # a secret but forgets DEBUG must not leak tracebacks.
@@ -39,7 +45,9 @@ def _development_secret() -> str:
 
 if DEBUG:
     SECRET_KEY = env.str("SECRET_KEY", "") or _development_secret()
-    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
+    # The host `make run` serves on is allowed too (FLIPSIDE_HOST=192.168.1.20 for a phone on the LAN).
+    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", sorted({"localhost", "127.0.0.1", "[::1]", "testserver",
+                                                      urlsplit(_SERVED).netloc.rpartition(":")[0]}))
 else:
     SECRET_KEY = env.str("SECRET_KEY")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
@@ -49,7 +57,9 @@ else:
         raise ImproperlyConfigured("Set ALLOWED_HOSTS (comma-separated) when DEBUG is off.")
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env.str("SITE_URL", "http://localhost:8000").rstrip("/")
+# The origin every link in an e-mail or a calendar file starts with. A deployment sets SITE_URL (its
+# public https:// origin); the embedded app links to where `make run` serves it.
+SITE_URL = env.str("SITE_URL", _SERVED).rstrip("/")
 SITE_ID = 1
 
 INSTALLED_APPS = [
@@ -172,6 +182,9 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# An invitation is a password-reset link: whoever sets their first password through it is signed
+# in and lands on their home page, instead of a dead-end "your password is now changed" page.
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Flipside] "
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_SESSION_REMEMBER = None
@@ -225,6 +238,8 @@ LANGUAGES = [("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"
+# One date style everywhere ("Thu 3 Dec 2026, 14:30"), per language; shown through accounts/dates.py.
+FORMAT_MODULE_PATH = ["accounts.formats"]
 USE_TZ = True
 
 # --- Static files ---------------------------------------------------------------------------
@@ -267,6 +282,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Matching runs have their own queue, so a cluster can give them their own workers (a large run
+# holds a core and ~1.5 GB for a while) without reminders waiting behind them. A worker started
+# without --queues consumes every queue listed here, so one worker still does everything.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+# Each queue under its own routing key (left out, Celery binds both under "celery"), so a broker
+# that routes by bindings keeps them apart.
+CELERY_TASK_QUEUES = (Queue("celery", routing_key="celery"), Queue("matching", routing_key="matching"))
+CELERY_TASK_ROUTES = {"pairing.tasks.run_matching": {"queue": "matching"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "worker-heartbeat": {"task": "mentoring.tasks.heartbeat", "schedule": 60.0},
@@ -312,7 +335,8 @@ else:
     _control = VAR_DIR / "celery" / "control"  # kombu's exchange tables; default is ./control
     for _folder in (_queue, _processed, _control):
         _folder.mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
+    # kombu wants a host name even for a transport that has none (it warns otherwise).
+    CELERY_BROKER_URL = "filesystem://localhost/"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue),
         "data_folder_out": str(_queue),

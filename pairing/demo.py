@@ -28,6 +28,7 @@ from pairing.models import (
     Profile,
     TrainingCompletion,
 )
+from programs.demo import history_anchor
 from programs.models import Direction, Program, ProgramTopic, Resource
 
 DOMAIN = "flipside.example"
@@ -196,11 +197,13 @@ def seed_pairing(people: dict, programs: dict) -> dict:
     if topics[Direction.JUNIOR_TEACHES] and topics[Direction.SENIOR_TEACHES]:
         _seed_profiles([*mentors, *mentees, *applicants], topics, rng)
     now = timezone.now()
+    # Past steps are placed from the start of the week (see programs.demo.history_anchor).
+    anchor = history_anchor(now)
     created = {"pairs": 0, "enrollments": 0}
     before = Enrollment.objects.count()
     hr = people["hr"]
     if running is not None and running.current_agreement() is not None:
-        started = now - dt.timedelta(weeks=15)
+        started = anchor - dt.timedelta(weeks=15)
         mentor_rows = [
             _enrol(running, u, Enrollment.Role.MENTOR, Enrollment.Status.APPROVED, hr, started)
             for u in mentors
@@ -210,7 +213,7 @@ def seed_pairing(people: dict, programs: dict) -> dict:
             for u in mentees
         ]
         _training(running, [*mentor_rows, *mentee_rows], started + dt.timedelta(days=3))
-        created["pairs"] = _pair_running(running, mentor_rows, mentee_rows, now - dt.timedelta(weeks=9))
+        created["pairs"] = _pair_running(running, mentor_rows, mentee_rows, anchor - dt.timedelta(weeks=9))
     if enrolling is not None and enrolling.current_agreement() is not None:
         applied = now - dt.timedelta(days=3)
         for user in applicants:

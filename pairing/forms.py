@@ -48,7 +48,9 @@ class ProfileAboutForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if not self.is_bound and self.instance.pk:
+        if not self.is_bound:
+            # The model's initial value is a list; shown as text in a new profile's box it read "[]",
+            # which was then saved as a language.
             self.initial["languages"] = ", ".join(self.instance.languages or [])
 
     def clean_languages(self) -> list[str]:

@@ -34,7 +34,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 __all__ = [
     "HOURS_PER_WEEK",
@@ -767,6 +766,10 @@ def evaluate(problem: Problem, mentee: np.ndarray, mentor: np.ndarray) -> float:
 
 def solve(problem: Problem) -> Solution:
     """Solve the assignment exactly with :func:`scipy.optimize.linear_sum_assignment`."""
+    # Imported here, not at the top: scipy.optimize takes seconds to import and every web process
+    # imports this module with its URLs, while only the worker running a matching solves.
+    from scipy.optimize import linear_sum_assignment
+
     if problem.cost.shape[0]:
         r, c = linear_sum_assignment(problem.cost)
         chosen = problem.cost[r, c]

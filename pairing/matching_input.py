@@ -10,6 +10,7 @@ over people.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 from dataclasses import dataclass, field
 
@@ -28,6 +29,7 @@ from pairing.models import (
     PairExclusion,
     Profile,
     TrainingCompletion,
+    language_key,
 )
 from pairing.rules import pair_rule_problems
 from programs.models import Direction, Program, ProgramTopic, Resource
@@ -234,7 +236,7 @@ def availability_slots(
 
 
 def _norm_language(name: str) -> str:
-    return " ".join(name.split()).casefold()
+    return language_key(name)
 
 
 def engine_input_build(
@@ -423,3 +425,32 @@ def plain_explanation(proposal: matching.ProposedPair) -> str:
     """The engine's explanation without its "locked" prefix (the page shows a badge instead)."""
     text = proposal.explanation
     return text[len(LOCKED_PREFIX) :] if text.startswith(LOCKED_PREFIX) else text
+
+
+# The engine's time-zone clause ("time zones 6 hours apart") and its language clause, which comes last.
+_TIME_ZONE_CLAUSE = re.compile(r"time zones [0-9.]+ hours? apart", re.IGNORECASE)
+_LANGUAGE_CLAUSE = re.compile(r"(no shared language|both speak |a shared language)", re.IGNORECASE)
+
+
+def explanation_now(explanation: str, *, zones: tuple[str, str], now: dt.datetime) -> str:
+    """A stored explanation with its time-zone clause worked out again from the two current zones.
+
+    The explanation is written once, when the engine proposes the pair; the rest of it says why
+    they were matched, but the time difference is read next to each person's current zone and must
+    not contradict it after someone moves (or daylight saving starts in one of the two places).
+    """
+    if not explanation:
+        return explanation
+    clauses = explanation.rstrip(".").split("; ")
+    at = next((i for i, c in enumerate(clauses) if _TIME_ZONE_CLAUSE.fullmatch(c)), None)
+    if at is not None:
+        del clauses[at]
+    elif clauses and _LANGUAGE_CLAUSE.match(clauses[-1]):
+        at = len(clauses) - 1
+    else:
+        at = len(clauses)
+    gap = abs(utc_offset_hours(zones[0], now) - utc_offset_hours(zones[1], now))
+    if gap:
+        clauses.insert(at, f"time zones {matching._hours(gap)} apart")
+    text = "; ".join(clauses)
+    return text[:1].upper() + text[1:] + "."

@@ -28,6 +28,18 @@ WEEKDAYS = [
     (6, _("Sunday")),
 ]
 MAX_LANGUAGES = 10
+
+
+def language_key(name: str) -> str:
+    """How two spellings of a language are compared; "" for a name with no letter in it.
+
+    A name without letters ("[]", "-") is never a language: it is what an empty list looked like
+    when an old form showed it as text, and it must not count as a language two people share.
+    """
+    tidy = " ".join(str(name).split())
+    return tidy.casefold() if any(ch.isalpha() for ch in tidy) else ""
+
+
 MAX_WINDOWS = 21
 
 

@@ -11,17 +11,17 @@ from pairing.models import Enrollment, ExitRequest, Pair, Profile
 
 def export(user) -> dict:
     profile = (Profile.objects.filter(user=user)
-               .prefetch_related("expertise", "interests", "availability").first())
-    enrollments = Enrollment.objects.filter(user=user).prefetch_related("training", "skill_ratings")
+               .prefetch_related("expertise__topic", "interests__topic", "availability").first())
+    enrollments = Enrollment.objects.filter(user=user).prefetch_related("training", "skill_ratings__topic")
     pairs = Pair.objects.filter(Q(mentor__user=user) | Q(mentee__user=user))
     return {
         "profile": row(profile) if profile else None,
-        "expertise": [row(e) for e in profile.expertise.all()] if profile else [],
-        "learning_interests": [row(i) for i in profile.interests.all()] if profile else [],
+        "expertise": [row(e, names=("topic",)) for e in profile.expertise.all()] if profile else [],
+        "learning_interests": [row(i, names=("topic",)) for i in profile.interests.all()] if profile else [],
         "availability": [row(a) for a in profile.availability.all()] if profile else [],
         "enrollments": [
             {**row(e), "training": [row(t) for t in e.training.all()],
-             "skill_ratings": [row(s) for s in e.skill_ratings.all()]}
+             "skill_ratings": [row(s, names=("topic",)) for s in e.skill_ratings.all()]}
             for e in enrollments
         ],
         "pairs": [row(p, exclude=("explanation", "parts")) for p in pairs],

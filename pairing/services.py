@@ -44,6 +44,7 @@ from pairing.models import (
     Profile,
     SkillRating,
     TrainingCompletion,
+    language_key,
 )
 from pairing.rules import enrollment_eligibility, manager_map, pair_rule_problems
 from programs.models import Program, ProgramTopic, Resource, Topic
@@ -76,7 +77,7 @@ def normalise_languages(values: list[str]) -> list[str]:
     out: list[str] = []
     for raw in values:
         name = " ".join(str(raw).split())
-        if not name:
+        if not language_key(name):
             continue
         name = name[0].upper() + name[1:]
         if name.casefold() not in seen:

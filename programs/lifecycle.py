@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from accounts.dates import show_date
 
 if TYPE_CHECKING:
     from programs.models import Program
@@ -164,7 +165,7 @@ def _program_ended(program: Program) -> Missing | None:
     # Closing early is still possible: set the end date to today first (recorded in the history).
     if program.ends_on and program.ends_on > timezone.localdate():
         return Missing(_("Wait until the program ends on %(date)s (or move the end date)")
-                       % {"date": date_format(program.ends_on, "j F Y")}, "overview")
+                       % {"date": show_date(program.ends_on)}, "overview")
     return None
 
 

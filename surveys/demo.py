@@ -2,7 +2,8 @@
 
 In the running program: every participant's skill self-assessment at enrolment; an after-session
 survey for each held session, most of them answered (ratings mostly 4–5, a few 3s), a few still
-open and a couple that closed unanswered; a mid-program survey sent to everyone, about 70 %
+open and a couple that closed unanswered; a mid-program survey sent to everyone at the program's
+midpoint (this week's Monday, see programs.demo), as the mid-program job would have, about 70 %
 answered. Answers go through the real service. Demo invitations are marked as sent (and reminded)
 so the jobs send nobody an e-mail about the past; their links are not usable (no token), the
 signed-in survey pages are. Deterministic and idempotent: nothing is added once the program has
@@ -12,6 +13,7 @@ invitations.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import random
 
 from django.db import transaction
@@ -48,17 +50,21 @@ def seed_surveys(people: dict, programs: dict) -> dict:
     demo_people = {u.pk for key, u in people.items() if key in ("mentor", "mentee") and u is not None}
     sessions = _session_invitations(running, now, demo_people)
     mids = _mid_invitations(running, now)
-    # The demo accounts keep their mid-program survey and their latest session survey open, so
-    # "My surveys" has something to answer; otherwise 85 % and 70 % of people answered.
-    recent = now - dt.timedelta(days=10)
-    answering = _share(
-        [i for i in sessions if i.recipient_id not in demo_people or i.sent_at < recent], 0.85, rng
-    ) + _share([i for i in mids if i.recipient_id not in demo_people], 0.7 * len(mids), rng)
+    # The demo accounts keep their mid-program survey open, so "My surveys" has something to
+    # answer; otherwise 85 % and 70 % of people answered.
+    answering = _share(sessions, 0.85, rng) + _share(
+        [i for i in mids if i.recipient_id not in demo_people], 0.7 * len(mids), rng)
     questions = {
         kind: list(running.survey_questions.filter(survey=kind)) for kind in SurveyInvitation.Kind.values
     }
-    for invitation in sorted(answering, key=lambda i: i.pk):
-        _answer(invitation, questions[invitation.kind], rng)
+    quiet = logging.getLogger("surveys.services")
+    level = quiet.level
+    quiet.setLevel(logging.WARNING)  # dozens of demo answers are not worth a log line each
+    try:
+        for invitation in sorted(answering, key=lambda i: i.pk):
+            _answer(invitation, questions[invitation.kind], rng)
+    finally:
+        quiet.setLevel(level)
     return {**added, "invitations": len(sessions) + len(mids), "answered": len(answering)}
 
 
@@ -132,8 +138,14 @@ def _session_invitations(program: Program, now: dt.datetime, demo_people: set[in
 
 
 def _mid_invitations(program: Program, now: dt.datetime) -> list[SurveyInvitation]:
+    """The mid-program survey as the job sends it: on the midpoint day, once it has come."""
+    if not (program.survey_mid_program and program.starts_on and program.ends_on):
+        return []
+    midpoint = program.starts_on + (program.ends_on - program.starts_on) / 2
+    sent_at = dt.datetime.combine(midpoint, dt.time.min, tzinfo=dt.UTC)  # the job's dates are UTC
+    if sent_at > now:
+        return []
     in_pair = Q(pairs_as_mentor__status=Pair.Status.ACTIVE) | Q(pairs_as_mentee__status=Pair.Status.ACTIVE)
-    sent_at = now - dt.timedelta(days=4)
     rows = []
     for enrollment in (
         Enrollment.objects.filter(in_pair, program=program, status=Enrollment.Status.APPROVED)

@@ -118,11 +118,12 @@ def claim(
     lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
     expired = _db_value(model, columns.claimed_at, now - lease())
     # Identifiers come from the model and are quoted; every value is a bound parameter.
-    sql = (
-        f"UPDATE {table} SET {claimed} = %s, {cid} = %s "  # noqa: S608  # nosec B608
-        f"WHERE {free} AND id IN (SELECT id FROM {table} WHERE ({where}) AND {free} "
-        f"ORDER BY id LIMIT %s{lock}) RETURNING id"
-    )
+    # str.format (not an f-string) so bandit sees one string and its B608 exemption matches it.
+    sql = (  # noqa: S608, UP032
+        "UPDATE {table} SET {claimed} = %s, {cid} = %s "
+        "WHERE {free} AND id IN (SELECT id FROM {table} WHERE ({where}) AND {free} "
+        "ORDER BY id LIMIT %s{lock}) RETURNING id"
+    ).format(table=table, claimed=claimed, cid=cid, free=free, where=where, lock=lock)  # nosec B608
     values = [
         _db_value(model, columns.claimed_at, now),
         _db_value(model, columns.claim_id, claim_id),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -310,11 +310,13 @@ def _program_survey_due(program: Program, today) -> str | None:
     return None
 
 
-def program_surveys_plan(*, now: datetime | None = None) -> dict[str, list[int]]:
+def program_surveys_plan(*, now: datetime | None = None) -> tuple[dict[str, list[int]], int]:
     """Invite every participant (approved, in an active or completed pair) to the mid-program survey
     from the program's midpoint, and to the end-of-program survey from its last day (dates in UTC).
 
-    Returns the ids of the programs each survey is due in. Three queries.
+    Returns the ids of the programs each survey is due in, and how many invitations were added
+    (rows a concurrent tick inserted first are not counted twice). Three queries, four when
+    something was added.
     """
     now = _now(now)
     today = now.date()
@@ -349,8 +351,12 @@ def program_surveys_plan(*, now: datetime | None = None) -> dict[str, list[int]]
                     created_at=now,
                 )
             )
+    if not rows:
+        return due, 0
     SurveyInvitation.objects.bulk_create(rows, ignore_conflicts=True, batch_size=outbox.INSERT_BATCH)
-    return due
+    # The rows stamped with this tick's moment are the ones this tick inserted (no ids come back
+    # from an insert that ignores conflicts).
+    return due, SurveyInvitation.objects.filter(kind__in=list(due), created_at=now).count()
 
 
 def _load_invitations(ids):
@@ -399,6 +405,16 @@ def _invitation_context(row: SurveyInvitation) -> dict[str, Any]:
     return context
 
 
+def survey_deadline(*, sent_at: datetime, days: int, zone: tzinfo) -> datetime:
+    """When a survey sent at ``sent_at`` closes: the end of the ``days``-th day after, in the reader's zone.
+
+    "14 days after sending" closed a survey at whatever minute the tick ran (02:01), which nobody
+    can remember; the end of a day people can name is a deadline they can keep.
+    """
+    last_day = (sent_at + timedelta(days=days)).astimezone(zone).date()
+    return datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC)
+
+
 def survey_invitations_send() -> Outcome:
     """Claim and send every pending survey invitation (all kinds)."""
 
@@ -411,23 +427,23 @@ def survey_invitations_send() -> Outcome:
         invalid = _invitation_invalid(row, timezone.now())
         if invalid:
             return invalid
+        row.closes_at = survey_deadline(
+            sent_at=timezone.now(), days=row.program.survey_expiry_days, zone=row.recipient.zone
+        )
         return _LazyMessage(
             lambda: emails.render(
                 template=f"invitation_{row.kind}",
                 recipient=row.recipient,
                 program=row.program,
                 outbox=f"survey-invitation:{row.pk}",
-                context={
-                    **_invitation_context(row),
-                    "url": _survey_url(row),
-                    "closes_at": timezone.now() + timedelta(days=row.program.survey_expiry_days),
-                },
+                context={**_invitation_context(row), "url": _survey_url(row), "closes_at": row.closes_at},
             )
         )
 
     def mark(row: SurveyInvitation, now: datetime) -> dict[str, object]:
+        # The message already promised row.closes_at: store exactly that.
         days = timedelta(days=row.program.survey_expiry_days)
-        return {"expires_at": now + days, "remind_at": now + days / 2}
+        return {"expires_at": row.closes_at, "remind_at": now + days / 2}
 
     return outbox.claim_and_send(
         SurveyInvitation, where=PENDING_SQL, load=_load_invitations, build=build, prepare=prepare, mark=mark
@@ -456,8 +472,9 @@ def session_surveys_tick(*, now: datetime | None = None) -> Outcome:
 
 def program_surveys_tick(*, now: datetime | None = None) -> Outcome:
     """Mid- and end-of-program invitations; stamps ``end_survey_sent_at`` once all have gone out."""
-    due = program_surveys_plan(now=now)
+    due, created = program_surveys_plan(now=now)
     outcome = survey_invitations_send()
+    outcome.created = created
     end_ids = due[SurveyInvitation.Kind.END_PROGRAM]
     if end_ids:
         pending = SurveyInvitation.objects.filter(

@@ -10,12 +10,33 @@ import os
 import uuid
 
 import pytest
+import time_machine
 
+from tests import time_travel
 from tests.factories import PASSWORD, ProgramFactory, UserFactory
 
 # Playwright drives the browser from a thread with a running event loop; Django's ORM must
 # still be usable from the test body (live_server).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _travel_to_flipside_test_now():
+    """FLIPSIDE_TEST_NOW moves the whole session's clock there (see tests/time_travel.py).
+
+    live_server runs in threads of this process, so the app under test travels too.
+    """
+    moment = time_travel.destination()
+    if moment is None:
+        yield None
+        return
+    with time_machine.travel(moment, tick=True):
+        yield moment
+
+
+def pytest_report_header(config):
+    moment = time_travel.destination()
+    return [f"{time_travel.ENV}: the clock starts at {moment.isoformat()}"] if moment else []
 
 
 def pytest_collection_modifyitems(config, items):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 
+from accounts.dates import show_month
 from evaluation import disclosure
 from evaluation.disclosure import Fig
 from evaluation.report.cubes import (
@@ -72,7 +72,7 @@ def _breakdowns(ctx: Context) -> Section:
             ("departments", _("By department"), "d_department", lambda v: v or _("Department not recorded")),
             ("level_bands", _("By level band"), "d_band", lambda v: bands.get(v, "—")),
             ("cohorts", _("By intake (month of application)"), "d_cohort",
-             lambda v: formats.date_format(v, "F Y") if v else "—")):
+             lambda v: show_month(v) if v else "—")):
         table_rows, totals = cubes.breakdown(rows, dim, fns, label, anchored=True)
         head = {"departments": _("Department"), "level_bands": _("Level band"), "cohorts": _("Intake")}[key]
         table = Table(key, title, [Column(head, TEXT), *columns], rows=table_rows,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.dates import show_date, show_day_month
 from evaluation import disclosure
 from evaluation.disclosure import Cell, Fig
 from evaluation.periods import FORTNIGHT, MONTH, WEEK
@@ -158,12 +158,12 @@ def _series_table(ctx: Context, series: dict, held: Cell) -> Table:
     labels = []
     for span, cell in zip(series["spans"], cells, strict=True):
         if level == WEEK and span["start"] + dt.timedelta(days=6) == span["end"]:
-            label = formats.date_format(span["start"], "j M Y")
-            short = formats.date_format(span["start"], "j M")
+            label = show_date(span["start"])
+            short = show_day_month(span["start"])
         else:
-            label = _("%(start)s – %(end)s") % {"start": formats.date_format(span["start"], "j M"),
-                                                "end": formats.date_format(span["end"], "j M Y")}
-            short = formats.date_format(span["start"], "j M")
+            label = _("%(start)s – %(end)s") % {"start": show_day_month(span["start"]),
+                                                "end": show_date(span["end"])}
+            short = show_day_month(span["start"])
         table.rows.append([label, cell, span["expected"]])
         labels.append(short)
     table.chart = chart("bar", labels, [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evaluation.disclosure import Cell
@@ -21,7 +22,11 @@ from evaluation.report.page import (
     Table,
     cell_text,
 )
-from programs.models import Goal
+from programs.models import Goal, Program
+
+IN_PROGRESS = "in_progress"
+# Goals whose figure only grows while the program runs: falling short before the end is not failing.
+_CUMULATIVE_GOALS = (Goal.Kind.SESSIONS_REACHED,)
 
 
 def _goals(ctx: Context) -> Table:
@@ -32,10 +37,15 @@ def _goals(ctx: Context) -> Table:
                          "missing.")
                   % {"k": ctx.k}, empty=_("This program has no goals."))
     status_text = {MET: _("Met"), NOT_MET: _("Not met"), NO_DATA: _("Not enough data"),
-                   NOT_MEASURED: _("Not measured")}
+                   NOT_MEASURED: _("Not measured"), IN_PROGRESS: _("In progress")}
+    program = ctx.program
+    running = program.status != Program.Status.CLOSED and (
+        program.ends_on is None or timezone.localdate() <= program.ends_on)
     for goal in ctx.data["goals"]:
         cell, fmt = _goal_figure(ctx, goal)
         status = _goal_status(goal, cell)
+        if status == NOT_MET and running and goal.kind in _CUMULATIVE_GOALS:
+            status = IN_PROGRESS
         result = cell_text(cell, fmt, ctx.k) if cell is not None else "—"
         table.rows.append([goal.title, goal.target_text, result, GoalStatus(status, status_text[status])])
     return table

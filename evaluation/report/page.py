@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from accounts.dates import show_date, show_month
 from evaluation import disclosure
 from evaluation.disclosure import Cell
 from evaluation.selectors import Filters, Window
@@ -101,11 +102,11 @@ class Report:
         if filters.department:
             phrases.append(_("department %(d)s") % {"d": filters.department})
         if filters.cohort:
-            month = formats.date_format(filters.cohort, "F Y")
+            month = show_month(filters.cohort)
             phrases.append(_("people who applied in %(c)s") % {"c": month})
         if (filters.date_from or filters.date_to) and window.first_day:
-            period = _("period %(a)s – %(b)s") % {"a": formats.date_format(window.first_day, "j M Y"),
-                                                  "b": formats.date_format(window.last_day, "j M Y")}
+            period = _("period %(a)s – %(b)s") % {"a": show_date(window.first_day),
+                                                  "b": show_date(window.last_day)}
             if window.snapped:
                 period += " " + _("(the dates chosen, widened to whole periods of the sessions chart)")
             phrases.append(period)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 
+from accounts.dates import show_month
 from evaluation import disclosure
 from evaluation.disclosure import Cell, Fig
 from evaluation.report.cubes import Context, FigureFn, Rows, average_of, share_fig, with_cell
@@ -186,8 +186,8 @@ def _trend_table(ctx: Context) -> Table:
     cells, _total = disclosure.breakdown(groups, ctx.cubes.fig(ctx.data["satisfaction"], average_of()), k)
     for month, mine, cell in zip(months, by_month, cells, strict=True):
         answers = with_cell(cell, sum(r["answers"] or 0 for r in mine), people=False)
-        table.rows.append([formats.date_format(month, "F Y"), cell, answers])
-    table.chart = chart("line", [formats.date_format(m, "M Y") for m in months],
+        table.rows.append([show_month(month), cell, answers])
+    table.chart = chart("line", [show_month(m) for m in months],
                         [Series(_("Average satisfaction"), cells, AVERAGE, "line")], k, min=1, max=5)
     return table
 

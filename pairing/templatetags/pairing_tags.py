@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import template
+from django.utils import timezone
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
+
+from pairing.matching_input import explanation_now
 
 register = template.Library()
 
@@ -30,3 +37,21 @@ def status_badge(value: str) -> str:
 def get_item(mapping: dict, key):
     """``mapping[key]`` in a template (None when missing)."""
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def current_explanation(pair) -> str:
+    """The pair's explanation with the time difference of the two people's current zones."""
+    return explanation_now(
+        pair.explanation, zones=(pair.mentor.user.time_zone, pair.mentee.user.time_zone), now=timezone.now()
+    )
+
+
+@register.filter
+def ago(value) -> str:
+    """"just now" under a minute (timesince would say "0 minutes"), else "5 minutes ago"."""
+    if value is None:
+        return ""
+    if timezone.now() - value < dt.timedelta(minutes=1):
+        return _("just now")
+    return _("%(time)s ago") % {"time": timesince(value)}

@@ -16,6 +16,7 @@ from programs.models import (
     SurveyQuestion,
     Topic,
 )
+from programs.services import ITEM_MODELS
 
 register = template.Library()
 
@@ -27,8 +28,18 @@ _EXTRA_LABELS = {
 }
 
 
-def _field(name: str):
-    for model in _MODELS:
+# Which model an area's changes come from: the same field name means different things in different
+# lists ("text" is a rule, a question or the agreement; "title" a goal or a resource), so the area's
+# own model is asked first, then the program row (section edits), then the rest.
+_AREA_MODELS = {area: model for model, area, _fields in ITEM_MODELS.values()} | {
+    "agreement": AgreementVersion, "topics": Topic,
+}
+
+
+def _field(name: str, area: str = ""):
+    first = _AREA_MODELS.get(area)
+    ordered = [first, Program] if first is not None else [Program]
+    for model in ordered + [m for m in _MODELS if m not in ordered]:
         try:
             return model._meta.get_field(name)
         except FieldDoesNotExist:
@@ -69,7 +80,7 @@ def change_rows(change) -> list[dict[str, str]]:
     rows = []
     for name, pair in (change.changes or {}).items():
         old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
-        field = _field(name)
+        field = _field(name, change.area)
         label = str(field.verbose_name) if field is not None else str(_EXTRA_LABELS.get(name, name))
         rows.append({"label": label[:1].upper() + label[1:], "old": _shown(field, old),
                      "new": _shown(field, new)})

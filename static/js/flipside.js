@@ -39,6 +39,26 @@
       if (field) { field.setAttribute("aria-invalid", "true"); }
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { markInvalid(document); });
-  document.addEventListener("htmx:afterSwap", function (event) { markInvalid(event.target); });
+  // A table wider than its box scrolls inside .table-wrap: make that box a named, focusable region
+  // so keyboard users can scroll it too; the name is the heading the table sits under.
+  function labelTables(root) {
+    root.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      var wide = wrap.scrollWidth > wrap.clientWidth + 1;
+      wrap.toggleAttribute("data-overflows", wide);
+      if (wrap.hasAttribute("role")) { return; }
+      var section = wrap.closest("[aria-labelledby]");
+      var heading = section && document.getElementById(section.getAttribute("aria-labelledby"));
+      for (var el = wrap.previousElementSibling; !heading && el; el = el.previousElementSibling) {
+        if (/^H[1-6]$/.test(el.tagName)) { heading = el; }
+        else if (el.querySelector) { heading = el.querySelector("h1, h2, h3"); }
+      }
+      heading = heading || document.querySelector("main h1");
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("tabindex", "0");
+      if (heading) { wrap.setAttribute("aria-label", heading.textContent.trim()); }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { markInvalid(document); labelTables(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { markInvalid(event.target); labelTables(event.target); });
+  window.addEventListener("resize", function () { labelTables(document); });
 })();

@@ -130,3 +130,28 @@ def test_hr_cannot_erase_themselves_or_a_superuser(client, hr_admin, django_user
     assert client.get(reverse("privacy:erase", args=[hr_admin.pk])).status_code == 404
     assert client.get(reverse("privacy:erase", args=[root.pk])).status_code == 404
     assert client.get(reverse("privacy:erase", args=[other_hr.pk])).status_code == 200
+
+
+def test_the_download_names_topics_and_an_erased_manager_reads_as_a_former_employee(client, hr_admin):
+    from accounts.privacy import person_erase
+    from pairing.models import Expertise, LearningInterest
+    from tests.factories import TopicFactory
+
+    boss = UserFactory(full_name="Mona Manager")
+    person = UserFactory(manager=boss)
+    profile = ProfileFactory(user=person)
+    Expertise.objects.create(profile=profile, topic=TopicFactory(name="Generative AI"), proficiency=4)
+    industry = TopicFactory(name="Industry knowledge")
+    LearningInterest.objects.create(profile=profile, topic=industry, priority=1)
+    client.force_login(person)
+
+    before = json.loads(client.post(reverse("privacy:my_data")).content)
+    person_erase(user=boss, actor=hr_admin)
+    after = json.loads(client.post(reverse("privacy:my_data")).content)
+    page = client.get(reverse("pairing:profile")).content.decode()
+
+    assert before["account"]["manager"] == "Mona Manager"
+    assert before["pairing"]["expertise"][0]["topic"] == "Generative AI"
+    assert before["pairing"]["learning_interests"][0]["topic"] == "Industry knowledge"
+    assert after["account"]["manager"] == "Former employee"
+    assert "Former employee" in page and "erased-" not in page

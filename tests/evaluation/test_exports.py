@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -25,8 +27,32 @@ def test_cells_that_start_a_formula_are_neutralised(cell, written):
 
 
 @given(st.text())
-def test_no_neutralised_cell_starts_a_formula(text):
-    assert not csv_safe(text).startswith(("=", "+", "-", "@", "\t", "\r"))
+def test_no_cell_but_a_plain_number_starts_a_formula_and_nothing_is_lost(text):
+    written = csv_safe(text)
+
+    assert written.endswith(text)
+    if written.startswith(("=", "+", "-", "@", "\t", "\r")):
+        assert written == text and float(text) == float(text)  # a number literal, nothing to run
+
+
+@pytest.mark.parametrize(("cell", "written"), [
+    ("+1.1", "+1.1"), ("-0.3", "-0.3"), ("1e3", "1e3"), ("-1E-3", "-1E-3"), ("-.5", "-.5"),
+    (-3, "-3"), (-0.25, "-0.25"), (Decimal("-0.30"), "-0.30"),
+    ("-", "'-"), ("+", "'+"), ("-1+1", "'-1+1"), ("-1 ", "'-1 "), ("-inf", "'-inf"), ("-nan", "'-nan"),
+    ("-0x1F", "'-0x1F"), (float("-inf"), "'-inf"),
+])
+def test_signed_numbers_stay_numbers_and_lookalikes_stay_neutralised(cell, written):
+    assert csv_safe(cell) == written
+
+
+@given(st.one_of(
+    st.integers(),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.decimals(allow_nan=False, allow_infinity=False),
+    st.from_regex(r"\A[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?\Z"),
+))
+def test_any_real_number_passes_unchanged(number):
+    assert csv_safe(number) == str(number)
 
 
 def test_a_department_name_that_looks_like_a_formula_is_written_as_text(client, lead, frozen):

@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
+
+from tests import time_travel
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,9 +39,14 @@ def start_worker(transactional_db, tmp_path):
         env = {**os.environ, "DATABASE_URL": _database_url(), "REDIS_URL": settings.REDIS_URL,
                "PYTHONUNBUFFERED": "1", "BROKER_SOCKET_TIMEOUT": "10",
                "CACHE_KEY_PREFIX": settings.CACHES["default"].get("KEY_PREFIX", ""), **extra_env}
+        command = ["-m", "celery"]
+        if time_travel.destination() is not None:
+            # The worker travels with the test process (FLIPSIDE_TEST_NOW): to its clock right now.
+            env[time_travel.ENV] = timezone.now().isoformat()
+            command = ["-m", "tests.time_travel"]
         log = open(tmp_path / f"worker-{len(procs)}.log", "w")  # noqa: SIM115 - closed with the process
         proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "mentoring", "worker", "--loglevel", "INFO",
+            [sys.executable, *command, "-A", "mentoring", "worker", "--loglevel", "INFO",
              "--concurrency", "1", "--without-gossip", "--without-mingle", "--without-heartbeat",
              *extra_args],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,

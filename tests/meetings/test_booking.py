@@ -368,12 +368,12 @@ def test_times_for_people_in_the_same_zone_read_once(pair, mentor):
 
     other = UserFactory(full_name="Mia Same", time_zone="Europe/Berlin")
     assert both_zones(at(TUESDAY, 14), at(TUESDAY, 14, 45), mentor, other) == (
-        "Tue 2 Mar, 15:00–15:45 for both of you")
+        "Tue 2 Mar 2027, 15:00–15:45 for both of you")
     assert both_zones(at(TUESDAY, 14), at(TUESDAY, 14, 45), mentor, pair.mentee.user) == (
-        "Tue 2 Mar, 15:00–15:45 your time · 09:00–09:45 for Robert (New York)")
+        "Tue 2 Mar 2027, 15:00–15:45 your time · 09:00–09:45 for Robert (New York)")
     late = at(TUESDAY, 20, 0, NEW_YORK)
     assert both_zones(late, late + timedelta(minutes=45), pair.mentee.user, mentor) == (
-        "Tue 2 Mar, 20:00–20:45 your time · Wed 3 Mar, 02:00–02:45 for Aisha (Berlin)")
+        "Tue 2 Mar 2027, 20:00–20:45 your time · Wed 3 Mar 2027, 02:00–02:45 for Aisha (Berlin)")
 
 
 def test_a_video_session_may_be_proposed_before_the_link_exists(pair):

@@ -65,7 +65,7 @@ def test_a_confirmation_emails_both_people_an_invitation_in_utc(pair):
         assert "ORGANIZER" in event and "DTSTAMP" in event
     # Each person reads the time in their own zone (and the other's).
     to_robert = next(m for m in mail.outbox if m.to == [pair.mentee.user.email])
-    assert "Thu 4 Mar, 09:00–09:45 your time · 15:00–15:45 for Aisha (Berlin)" in to_robert.body
+    assert "Thu 4 Mar 2027, 09:00–09:45 your time · 15:00–15:45 for Aisha (Berlin)" in to_robert.body
     assert "Aisha Rahman confirmed" not in to_robert.body  # Robert confirmed it himself
     to_aisha = next(m for m in mail.outbox if m.to == [pair.mentor.user.email])
     assert "Robert Whitfield confirmed your mentoring session" in to_aisha.body
@@ -103,7 +103,7 @@ def test_a_proposal_emails_the_partner_without_an_invitation(pair):
     assert message.to == [pair.mentee.user.email]
     assert message.attachments == []
     assert "Aisha Rahman proposed times" in message.subject
-    assert "Thu 4 Mar, 09:00–09:45 your time" in message.body
+    assert "Thu 4 Mar 2027, 09:00–09:45 your time" in message.body
 
 
 def test_a_notice_is_sent_once_even_when_two_senders_run(pair):
@@ -191,3 +191,18 @@ def test_a_changed_place_updates_the_same_event_and_a_missing_link_reads_as_to_f
     assert (event["SEQUENCE"], str(event["LOCATION"])) == (1, "https://meet.example.com/new")
     assert str(event["UID"]) == f"{meeting.ics_uid}@flipside"
     assert "new place or link" in mail.outbox[0].subject
+
+
+def test_a_booking_queues_its_notices_once_it_commits_but_not_inside_notices_not_queued(
+    pair, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as queued:
+        confirmed(pair)
+    per_booking = MeetingNotice.objects.count()
+    with django_capture_on_commit_callbacks() as held, services.notices_not_queued():
+        confirmed(pair, at(THURSDAY + timedelta(days=7), 14))
+
+    assert len(queued) == 2  # the proposal's notices, then the confirmation's
+    assert held == []
+    # The rows are written all the same: the demo marks them sent; otherwise a tick sends them.
+    assert per_booking > 0 and MeetingNotice.objects.count() == 2 * per_booking

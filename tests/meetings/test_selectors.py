@@ -21,7 +21,7 @@ def test_progress_reads_like_a_sentence(pair):
     MeetingFactory(pair=pair, status="held", starts_at=at(date(2027, 2, 26), 14))
     progress = selectors.progress_for(pair, held=4, last_held=at(date(2027, 2, 26), 14), next_booked=None,
                                       today=date(2027, 3, 1))
-    assert str(progress) == "4 of 8 sessions; next due by 12 March"
+    assert str(progress) == "4 of 8 sessions; next due by 12 Mar 2027"
     assert (progress.percent, progress.overdue, progress.complete) == (50, False, False)
 
 
@@ -94,7 +94,7 @@ def test_leads_read_shared_summaries_only_when_the_program_allows_and_never_refl
 def test_a_session_booked_after_the_due_date_says_so(pair):
     progress = selectors.progress_for(pair, held=1, last_held=at(date(2027, 2, 1), 14),
                                       next_booked=at(date(2027, 3, 3), 14), today=date(2027, 3, 1))
-    assert str(progress) == "1 of 6 sessions; next session on 3 March (was due by 15 February)"
+    assert str(progress) == "1 of 6 sessions; next session on 3 Mar 2027 (was due by 15 Feb 2027)"
     assert not progress.overdue
 
 
@@ -108,4 +108,4 @@ def test_the_home_panel_partial_renders_the_summary(pair, rf):
                             {"user": pair.mentee.user, **selectors.participant_sessions(pair.mentee.user)},
                             request=request)
     assert "Next session:" in html and "for Aisha (Berlin)" in html
-    assert "Sessions with Aisha Rahman" in html and "0 of 6 sessions; next session on 3 March" in html
+    assert "Sessions with Aisha Rahman" in html and "0 of 6 sessions; next session on 3 Mar 2027" in html

@@ -93,15 +93,15 @@ def test_the_pair_page_shows_agreement_goals_progress_and_sessions_in_both_zones
     assert response.status_code == 200
     assert "Understand TikTok for B2B" in html
     assert pair.mentor.agreement_version.text in html
-    assert "0 of 6 sessions; next session on 4 March" in html
-    assert "Thu 4 Mar, 15:00–15:45 your time · 09:00–09:45 for Robert (New York)" in html
+    assert "0 of 6 sessions; next session on 4 Mar 2027" in html
+    assert "Thu 4 Mar 2027, 15:00–15:45 your time · 09:00–09:45 for Robert (New York)" in html
     assert url("reschedule", meeting.pk) in html and url("cancel", meeting.pk) in html
 
 
 def test_the_partner_sees_a_proposal_waiting_with_each_time_in_their_zone(client, pair, proposal):
     html = page(client, pair.mentee.user, "pair", pair.pk).content.decode()
     assert "Waiting for you" in html
-    assert "Thu 4 Mar, 09:00–09:45 your time · 15:00–15:45 for Aisha (Berlin)" in html
+    assert "Thu 4 Mar 2027, 09:00–09:45 your time · 15:00–15:45 for Aisha (Berlin)" in html
     assert url("confirm", proposal.pk) in html
     mine = page(client, pair.mentor.user, "pair", pair.pk).content.decode()
     assert "Waiting for Robert to pick one of" in mine
@@ -210,7 +210,8 @@ def test_booking_a_typed_time_outside_the_partners_hours_is_refused(client, avai
 def test_confirming_a_proposed_time(client, pair, proposal):
     chosen = proposal.slots.order_by("starts_at").last()
     form_page = page(client, pair.mentee.user, "confirm", proposal.pk)
-    assert "Fri 5 Mar, 09:00–09:45 your time · 15:00–15:45 for Aisha (Berlin)" in form_page.content.decode()
+    assert ("Fri 5 Mar 2027, 09:00–09:45 your time · 15:00–15:45 for Aisha (Berlin)"
+            in form_page.content.decode())
     response = page(client, pair.mentee.user, "confirm", proposal.pk, method="post", data={"slot": chosen.pk})
     assert response.status_code == 302
     proposal.refresh_from_db()
@@ -455,7 +456,7 @@ def test_every_problem_of_a_proposal_is_shown_at_once(client, pair, meeting):
     assert errors["time_2"] == [
         "You two already have a session from 15:00 to 15:45 (your time) that overlaps this one."]
     assert errors["time_3"] == [
-        "The program runs from 1 February 2027 to 30 June 2027; pick a day inside it."]
+        "The program runs from 1 Feb 2027 to 30 Jun 2027; pick a day inside it."]
     assert "That is not a valid link" in errors["video_link"][0]
     assert Meeting.objects.count() == 1
 

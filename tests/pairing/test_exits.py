@@ -197,3 +197,22 @@ def test_the_admin_list_never_shows_the_reason(client, request_from_mentee):
     assert "reason" not in " ".join(ExitRequestAdmin.search_fields)
     assert site.is_registered(ExitRequest)
     assert REASON not in page and str(request_from_mentee.pk) in page
+
+
+def test_a_request_made_moments_ago_reads_as_just_now_and_an_older_one_in_minutes(
+    client, hr_admin, request_from_mentee
+):
+    import datetime as dt
+
+    import time_machine
+
+    client.force_login(hr_admin)
+    asked = request_from_mentee.created_at
+
+    with time_machine.travel(asked + dt.timedelta(seconds=20), tick=False):
+        fresh = client.get(reverse("pairing:hr_exits")).content.decode()
+    with time_machine.travel(asked + dt.timedelta(minutes=5, seconds=3), tick=False):
+        older = client.get(reverse("pairing:hr_exits")).content.decode()
+
+    assert "Asked just now." in fresh and "0\xa0minutes" not in fresh and "0 minutes" not in fresh
+    assert "Asked 5\xa0minutes ago." in older

@@ -192,3 +192,19 @@ def test_a_locked_pair_whose_mentor_is_already_full_is_reported(matching_program
 
     with pytest.raises(MatchingInputError, match=r"Fay Full, who cannot be matched right now \(already has"):
         pool_load(matching_program)
+
+
+@pytest.mark.django_db
+@time_machine.travel(WINTER)
+def test_names_without_letters_left_in_old_profiles_are_no_shared_language(matching_program):
+    mentor = enrol(matching_program, role="mentor")
+    mentee = enrol(matching_program, role="mentee")
+    ProfileFactory(user=mentor.user, languages=["[]", "English"])
+    ProfileFactory(user=mentee.user, languages=["[]"])
+
+    data = engine_input_build(
+        program=matching_program, mentors=[mentor], mentees=[mentee], capacity={mentor.pk: 1}
+    )
+
+    assert list(data.rules.language_names) == ["English"]
+    assert not (data.mentors.languages & data.mentees.languages).any()

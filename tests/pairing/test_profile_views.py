@@ -172,3 +172,38 @@ def test_the_profile_needs_a_signed_in_person(client):
     response = client.get(reverse("pairing:profile"))
 
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_new_profile_offers_an_empty_languages_box_and_saving_it_keeps_no_languages(client, mentor):
+    client.force_login(mentor)
+
+    page = client.get(reverse("pairing:profile")).content.decode()
+    assert "[]" not in page
+    client.post(reverse("pairing:profile_about"), {"languages": "", "bio": "Hello."})
+
+    assert Profile.objects.get(user=mentor).languages == []
+
+
+def test_a_language_name_without_letters_is_not_kept(client, mentor):
+    client.force_login(mentor)
+
+    client.post(reverse("pairing:profile_about"), {"languages": "[], English, -", "bio": ""})
+
+    assert Profile.objects.get(user=mentor).languages == ["English"]
+
+
+def test_the_migration_removes_the_saved_brackets_from_existing_profiles():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("pairing.migrations.0002_profile_languages_drop_names_without_letters")
+    empty = ProfileFactory(languages=["[]"])
+    mixed = ProfileFactory(languages=["[]", "English"])
+    fine = ProfileFactory(languages=["English", "German"])
+
+    migration.forwards(apps, None)
+
+    for profile in (empty, mixed, fine):
+        profile.refresh_from_db()
+    assert (empty.languages, mixed.languages, fine.languages) == ([], ["English"], ["English", "German"])

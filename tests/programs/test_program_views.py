@@ -498,3 +498,18 @@ def test_editing_a_topic_is_hr_only_and_needs_get_or_post(client, outsider, hr_a
 def test_the_dates_shown_are_in_order(hr_client, ready):
     html = hr_client.get(reverse("programs:detail", args=[ready.pk])).content.decode()
     assert timezone.localdate().strftime("%-d %b %Y") in html
+
+
+def test_the_history_labels_each_field_by_the_kind_of_item_that_changed(hr_client, hr_admin, draft):
+    from programs import services
+
+    services.program_item_create(program=draft, actor=hr_admin, slug="rules",
+                                 data={"text": "What we say stays here."})
+    services.program_item_create(program=draft, actor=hr_admin, slug="resources",
+                                 data={"title": "How it works", "url": "https://example.com/how"})
+    services.agreement_save(program=draft, actor=hr_admin, text="We meet every two weeks.")
+
+    html = hr_client.get(reverse("programs:history", args=[draft.pk])).content.decode()
+
+    assert "Rule:</span>" in html and "Agreement text:</span>" in html and "Title:</span>" in html
+    assert "Question:</span>" not in html and "Goal:</span>" not in html

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
@@ -53,6 +55,21 @@ def test_the_demo_has_sent_and_answered_surveys_and_skill_baselines_for_the_dash
     assert SurveyInvitation.objects.filter(
         recipient=mentor, answered_at__isnull=True, sent_at__isnull=False, kind="mid_program"
     ).exists()
+
+
+def test_the_demo_sent_the_mid_program_survey_on_the_midpoint_as_the_job_does(seeded):
+    from surveys.services import program_surveys_tick
+
+    midpoint = seeded.starts_on + (seeded.ends_on - seeded.starts_on) / 2
+    mid = SurveyInvitation.objects.filter(program=seeded, kind="mid_program")
+    assert midpoint <= timezone.now().date() and mid.count() >= 20
+    assert {(i.created_at.astimezone(dt.UTC).date(), i.sent_at.astimezone(dt.UTC).date()) for i in mid} == {
+        (midpoint, midpoint)}
+
+    # The job finds every participant invited already: nothing to add, nothing sent twice.
+    outcome = program_surveys_tick()
+    assert (outcome.created, outcome.sent) == (0, 0)
+    assert SurveyInvitation.objects.filter(program=seeded, kind="mid_program").count() == mid.count()
 
 
 def test_seeding_twice_adds_no_surveys(seeded):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -211,3 +212,21 @@ def test_a_program_that_switched_a_reminder_off_sends_only_the_other(clock, pair
     services.meeting_reminders_tick()
 
     assert [r.lead_hours for r in MeetingReminder.objects.filter(sent_at__isnull=False)] == [1, 1]
+
+
+def test_a_reminder_for_a_video_session_without_a_link_says_the_link_will_follow(clock, pair, mailoutbox):
+    meeting = builders.session(pair, START + 24 * H)
+    Meeting.objects.filter(pk=meeting.pk).update(video_link="")
+
+    services.meeting_reminders_tick()
+
+    message = mailoutbox[0]
+    assert "Video call — link to follow from your partner" in message.body
+    assert not re.search(r"Video call:\s*$", message.body, re.MULTILINE)
+    html = message.alternatives[0][0]
+    assert "link to follow from your partner" in html and 'href=""' not in html
+    calendar = message.attachments[0][1]
+    calendar = calendar.decode() if isinstance(calendar, bytes) else calendar
+    assert "LOCATION:Video call (link to follow)" in calendar
+    assert "link to follow from your partner" in calendar.replace("\r\n ", "")
+

@@ -49,6 +49,19 @@ def test_the_mid_program_survey_goes_once_to_every_participant(clock, pairs, mai
     assert again.sent == 0 and len(mailoutbox) == 4
 
 
+def test_the_program_survey_job_reports_the_invitations_it_created(clock, pairs, mailoutbox):
+    from surveys.tasks import tick_program_surveys
+
+    clock.move_to(builders.at(2026, 3, 9, 8))
+    first = tick_program_surveys()
+    clock.move_to(builders.at(2026, 3, 9, 8, 1))
+    second = tick_program_surveys()
+
+    assert SurveyInvitation.objects.filter(kind="mid_program").count() == 4
+    assert (first["created"], first["sent"]) == (4, 4)
+    assert (second["created"], second["sent"]) == (0, 0)
+
+
 def test_people_who_withdrew_or_are_not_in_a_pair_get_no_program_survey(clock, program, pairs, mailoutbox):
     Enrollment.objects.filter(pk=pairs[0].mentee_id).update(status=Enrollment.Status.WITHDRAWN)
     builders.enroll(program, UserFactory(), "mentee")  # approved but never matched

@@ -41,8 +41,22 @@ def test_both_people_are_invited_exactly_at_the_delay_after_the_end(clock, held,
     invitation = SurveyInvitation.objects.get(recipient=mentor)
     assert invitation.kind == "after_session" and invitation.meeting == held and invitation.first_session
     assert invitation.sent_at == START + 2 * H
-    assert invitation.expires_at == START + 2 * H + dt.timedelta(days=14)
+    # Open until the end of the 14th day in the reader's zone: midnight in Berlin is 23:00 UTC.
+    assert invitation.expires_at == builders.at(2026, 3, 16, 23, 0)
     assert invitation.remind_at == START + 2 * H + dt.timedelta(days=7)
+
+
+def test_a_survey_closes_at_the_end_of_a_day_in_each_readers_zone(clock, held, mailoutbox, mentor, mentee):
+    clock.move_to(START + 2 * H + dt.timedelta(minutes=1, seconds=7))
+
+    services.session_surveys_tick()
+
+    by_person = {m.to[0]: m for m in mailoutbox}
+    assert SurveyInvitation.objects.get(recipient=mentee).expires_at == builders.at(2026, 3, 17, 4, 0)
+    for person in (mentor, mentee):
+        body = by_person[person.email].body.replace("\n", " ")
+        assert "closes at the end of Mon 16 Mar 2026 (your time)" in body
+        assert "11:01" not in body and "12:01" not in body and "07:01" not in body
 
 
 def test_the_e_mail_link_carries_a_token_that_is_stored_only_as_its_hash(clock, held, mailoutbox, mentor):
@@ -161,7 +175,8 @@ def test_an_answered_invitation_gets_no_reminder(clock, held, mailoutbox, mentor
 def test_a_reminder_that_missed_its_window_is_never_sent_after_expiry(clock, held, mailoutbox):
     clock.move_to(START + 2 * H)
     services.session_surveys_tick()
-    clock.move_to(START + 2 * H + dt.timedelta(days=14))  # the workers were down all week
+    last = max(SurveyInvitation.objects.values_list("expires_at", flat=True))
+    clock.move_to(last)  # the workers were down all week
 
     assert services.survey_reminders_tick().sent == 0
     assert sent(mailoutbox, "survey-reminder") == []

@@ -1,0 +1,59 @@
+"""Dates and times as people read them, in one style and in the reader's own time zone.
+
+The formats live in accounts/formats/<language>/formats.py (settings.FORMAT_MODULE_PATH); the
+template filters in accounts/templatetags/dates.py call these helpers, and Python code that writes
+dates into e-mails, calendar text or messages calls them too, so nothing else picks a format.
+An aware datetime is shown in ``zone`` when given, else in the active time zone (the signed-in
+person's, or an e-mail's recipient's inside ``timezone.override``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.utils import formats, timezone
+
+
+def _local(value, zone: ZoneInfo | None):
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value, zone)
+    return value
+
+
+def _format(value, name: str, zone: ZoneInfo | None) -> str:
+    if value in (None, ""):
+        return ""
+    return formats.date_format(_local(value, zone), name)
+
+
+def show_date(value: dt.date | dt.datetime | None, zone: ZoneInfo | None = None) -> str:
+    """3 Dec 2026"""
+    return _format(value, "DATE_FORMAT", zone)
+
+
+def show_weekday(value: dt.date | dt.datetime | None, zone: ZoneInfo | None = None) -> str:
+    """Thu 3 Dec 2026"""
+    return _format(value, "WEEKDAY_DATE_FORMAT", zone)
+
+
+def show_datetime(value: dt.datetime | None, zone: ZoneInfo | None = None) -> str:
+    """Thu 3 Dec 2026, 14:30"""
+    return _format(value, "DATETIME_FORMAT", zone)
+
+
+def show_time(value: dt.datetime | dt.time | None, zone: ZoneInfo | None = None) -> str:
+    """14:30"""
+    if isinstance(value, dt.time):
+        return formats.time_format(value, "TIME_FORMAT")
+    return _format(value, "TIME_FORMAT", zone)
+
+
+def show_month(value: dt.date | dt.datetime | None, zone: ZoneInfo | None = None) -> str:
+    """Dec 2026"""
+    return _format(value, "YEAR_MONTH_FORMAT", zone)
+
+
+def show_day_month(value: dt.date | dt.datetime | None, zone: ZoneInfo | None = None) -> str:
+    """3 Dec — only for chart axes, where the year is shown elsewhere."""
+    return _format(value, "MONTH_DAY_FORMAT", zone)

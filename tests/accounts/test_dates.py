@@ -1,0 +1,83 @@
+"""One date style everywhere ("3 Dec 2026", "Thu 3 Dec 2026, 14:30"), in the reader's own zone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings
+from django.template import Context, Template
+from django.utils import timezone, translation
+
+from accounts.dates import show_date, show_datetime, show_month, show_time, show_weekday
+
+ROOT = Path(settings.BASE_DIR)
+MOMENT = dt.datetime(2026, 12, 3, 14, 30, tzinfo=dt.UTC)  # a Thursday, 14:30 UTC
+# Machine-readable formats (the datetime="" attribute of <time>) are the only raw ones allowed.
+MACHINE_FORMATS = {"c"}
+
+
+def test_no_template_picks_its_own_date_format():
+    raw = []
+    for path in sorted((ROOT / "templates").rglob("*")):
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        for match in re.finditer(r"\|\s*(date|time)\b(?::\s*(\"[^\"]*\"|'[^']*'|\w+))?", text):
+            fmt = (match.group(2) or "").strip("\"'")
+            if fmt not in MACHINE_FORMATS:
+                raw.append(f"{path.relative_to(ROOT)}: {match.group(0)}")
+    assert raw == [], "use {% load dates %} and |show_date, |show_datetime, …:\n" + "\n".join(raw)
+
+
+def test_no_python_module_picks_its_own_date_format():
+    raw = []
+    apps = ("accounts", "notifications", "programs", "pairing", "meetings", "surveys", "evaluation",
+            "mentoring")
+    for app in apps:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            if "migrations" in path.parts or path.name == "dates.py":
+                continue
+            text = path.read_text(encoding="utf-8")
+            pattern = r"date_format\(|time_format\(|dateformat\.format\(|strftime\(\"%[^Y]"
+            for match in re.finditer(pattern, text):
+                raw.append(f"{path.relative_to(ROOT)}: {match.group(0)}")
+    assert raw == [], "use accounts.dates.show_date, show_datetime, …:\n" + "\n".join(raw)
+
+
+def test_the_one_style_reads_day_month_year_and_a_24_hour_clock():
+    with translation.override("en"), timezone.override(ZoneInfo("UTC")):
+        assert show_date(MOMENT.date()) == "3 Dec 2026"
+        assert show_weekday(MOMENT) == "Thu 3 Dec 2026"
+        assert show_datetime(MOMENT) == "Thu 3 Dec 2026, 14:30"
+        assert show_time(MOMENT) == "14:30"
+        assert show_time(dt.time(9, 5)) == "09:05"
+        assert show_month(MOMENT) == "Dec 2026"
+        assert show_date(None) == ""
+
+
+def test_a_date_time_shows_in_the_reader_s_own_zone():
+    template = Template("{% load dates %}{{ at|show_datetime }} · {{ at|show_date }} · {{ at|show_time }}")
+    with translation.override("en"), timezone.override(ZoneInfo("Pacific/Auckland")):
+        # 14:30 UTC on Thursday is 03:30 on Friday in Auckland (UTC+13 in December).
+        assert template.render(Context({"at": MOMENT})) == "Fri 4 Dec 2026, 03:30 · 4 Dec 2026 · 03:30"
+    with translation.override("en"), timezone.override(ZoneInfo("America/New_York")):
+        assert template.render(Context({"at": MOMENT})) == "Thu 3 Dec 2026, 09:30 · 3 Dec 2026 · 09:30"
+    # E-mails and calendar text name the zone themselves.
+    assert show_datetime(MOMENT, ZoneInfo("Asia/Kolkata")) == "Thu 3 Dec 2026, 20:00"
+
+
+@pytest.mark.django_db
+def test_a_signed_in_person_reads_a_program_s_history_in_their_zone(client, hr_admin, program):
+    from programs.models import ProgramChange
+
+    hr_admin.time_zone = "Asia/Tokyo"
+    hr_admin.save(update_fields=["time_zone"])
+    ProgramChange.objects.create(program=program, actor=hr_admin, at=MOMENT, area="overview",
+                                 summary="Renamed")
+    client.force_login(hr_admin)
+    html = client.get(f"/programs/{program.pk}/").content.decode()
+    assert "Thu 3 Dec 2026, 23:30" in html
