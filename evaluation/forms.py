@@ -56,6 +56,11 @@ class FilterForm(forms.Form):
             if day and not EARLIEST <= day <= LATEST:
                 self.add_error(name, _("Choose a date between 2000 and 2100."))
                 data[name] = None
+        if data.get("department") and data.get("cohort"):
+            # Department × intake would publish the cells of a two-way table whose margins the single
+            # filters publish: hidden cells could then be worked out from the margins.
+            self.add_error("cohort", _("Choose a department or an intake, not both: together they can single "
+                                       "out groups of fewer than %(k)s people.") % {"k": self.k})
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", _("The end of the range must not be before its start."))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django import template
 
-from evaluation.anonymity import Cell
+from evaluation.disclosure import Cell
 from evaluation.report import cell_text, display_rows
+from evaluation.report.page import why_text
 
 register = template.Library()
 
@@ -29,3 +30,9 @@ def state(value) -> str:
 @register.filter
 def rows_for(table, k):
     return display_rows(table, k)
+
+
+@register.simple_tag
+def why(cell, k: int) -> str:
+    """The one sentence that says why a figure is withheld ("" when it is shown)."""
+    return why_text(cell, k)

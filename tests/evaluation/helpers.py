@@ -7,7 +7,7 @@ import io
 
 from django.urls import reverse
 
-from evaluation.anonymity import Cell
+from evaluation.disclosure import Cell
 
 
 def get_dashboard(client, program, **params):

@@ -6,8 +6,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evaluation import anonymity
-from evaluation.anonymity import HIDDEN, SHOWN, SMALL, Fig
+from evaluation import disclosure as anonymity
+from evaluation.disclosure import HIDDEN, SHOWN, SMALL, Fig
 
 K = 5
 

@@ -135,7 +135,7 @@ def test_the_csv_has_the_same_figures_and_hidden_cells(client, lead, six_pairs):
     client.force_login(lead)
     assert get_csv(client, six_pairs.program, "cancellations") == [
         ["Who", "Cancellations", "Reschedules"],
-        ["Junior mentors", "fewer than 3", "3"],
+        ["Junior mentors", "hidden (fewer than 3 people)", "3"],
         ["Senior mentees", "hidden", "3"],
         ["Total", "5", "6"],
     ]
@@ -159,7 +159,7 @@ def test_every_table_on_the_page_can_be_downloaded(client, lead, six_pairs):
 def test_a_withheld_value_draws_no_bar_and_its_label_says_why(report):
     spec = table(report, "cancellations").chart
     # Junior mentors' cancellations are fewer than 3 people, the mentees' are hidden to protect them.
-    assert spec["labels"] == ["Junior mentors (Cancellations: fewer than 3)",
+    assert spec["labels"] == ["Junior mentors (Cancellations: hidden, fewer than 3 people)",
                               "Senior mentees (Cancellations: hidden)"]
     assert [d["data"] for d in spec["datasets"]] == [[None, None], [3.0, 3.0]]
     funnel = table(report, "funnel").chart
@@ -177,4 +177,4 @@ def test_counts_beside_a_withheld_figure_are_withheld_not_fewer_than_k(client, l
     questions = {r[0]: [value(c) for c in r[3:]] for r in table(report, "questions").rows}
     assert questions["Would you recommend it?"] == ["small", "hidden"]
     exported = get_csv(client, six_pairs.program, "response_rates", department="Finance")
-    assert ["End of program", "hidden", "hidden", "fewer than 3"] in exported
+    assert ["End of program", "hidden", "hidden", "hidden (fewer than 3 people)"] in exported
