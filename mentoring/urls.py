@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("me/", include("accounts.urls")),
     path("privacy/", include("accounts.privacy_urls")),
+    path("sso/", include("accounts.sso_urls")),
     path("programs/", include("programs.urls")),
     path("mentoring/", include("pairing.urls")),
     path("sessions/", include("meetings.urls")),
