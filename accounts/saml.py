@@ -19,6 +19,7 @@ from allauth.socialaccount.helpers import render_authentication_error
 from allauth.socialaccount.providers.saml.provider import SAMLProvider
 from cryptography import x509
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from lxml.etree import XMLSyntaxError
 from onelogin.saml2.constants import OneLogin_Saml2_Constants
@@ -169,6 +170,9 @@ def explain_error(reason: str) -> str:
 class FlipsideSAMLProvider(SAMLProvider):
     """allauth's SAML provider with the security settings forced and replayed responses refused."""
 
+    # allauth finds a provider's URLs (acs/, metadata/, login/…) in "<package>.urls": keep allauth's.
+    package = "allauth.socialaccount.providers.saml"
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # A copy: an app built from settings is rebuilt per request, a database app is never saved here.
@@ -178,6 +182,21 @@ class FlipsideSAMLProvider(SAMLProvider):
         # ``response`` is python3-saml's Auth object after a successful, strict process_response.
         self._refuse_replay(request, response)
         return super().sociallogin_from_response(request, response)
+
+    def unstash_redirect_state(self, request, state_id):
+        # allauth answers a response to a request this browser never made with a bare 403; say why.
+        try:
+            return super().unstash_redirect_state(request, state_id)
+        except PermissionDenied:
+            raise ImmediateHttpResponse(self._error_page(
+                request, "unsolicited",
+                f"InResponseTo {state_id} matches no sign-in this browser started (state missing)",
+            )) from None
+
+    def _error_page(self, request, code: str, reason: str):
+        return render_authentication_error(
+            request, self, extra_context={"saml_errors": [code], "saml_last_error_reason": reason},
+        )
 
     def _refuse_replay(self, request, auth) -> None:
         not_on_or_after = auth.get_last_assertion_not_on_or_after()
@@ -193,11 +212,6 @@ class FlipsideSAMLProvider(SAMLProvider):
             # cache.add is atomic on Redis: of two simultaneous posts of one response only one wins.
             if not cache.add(f"saml-seen:{self.app.client_id}:{kind}:{value}", 1, timeout=ttl):
                 reason = f"The {kind} ID {value} was already used (replayed response)"
-                raise ImmediateHttpResponse(
-                    render_authentication_error(
-                        request, self,
-                        extra_context={"saml_errors": ["replayed"], "saml_last_error_reason": reason},
-                    )
-                )
+                raise ImmediateHttpResponse(self._error_page(request, "replayed", reason))
 
 

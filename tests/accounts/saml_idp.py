@@ -1,4 +1,4 @@
-"""A test identity provider: a key and self-signed certificate made here, and SAML Responses signed with it."""
+"""A test identity provider: a key and self-signed certificate made here, and SAML Responses it signs."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def _saml_time(moment: dt.datetime) -> str:
 
 
 @dataclass
-class TestIdP:
+class SigningIdP:
     """Signs like Okta or Entra ID do when told to sign both the response and the assertion."""
 
     key_pem: str = ""
@@ -37,7 +37,7 @@ class TestIdP:
     attributes: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def create(cls, *, now: dt.datetime) -> TestIdP:
+    def create(cls, *, now: dt.datetime) -> SigningIdP:
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test IdP")])
         cert = (
