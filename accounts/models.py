@@ -77,6 +77,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         on_delete=models.SET_NULL, related_name="reports",
     )
     location = models.CharField(_("location"), max_length=100, blank=True)
+    # The directory's own id for this person (SCIM externalId, or the subject a SAML identity provider
+    # asserts). Single sign-on matches people by it before falling back to the e-mail address; SCIM
+    # provisioning writes it. NULL (not "") for people nobody provisioned, so the unique index allows many.
+    external_id = models.CharField(
+        _("directory id"), max_length=255, null=True, blank=True, unique=True,
+        help_text=_("The person's id in the company directory (SCIM externalId)."),
+    )
     nudges_opt_out = models.BooleanField(
         _("no nudge e-mails"),
         default=False,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from allauth.socialaccount.models import SocialApp
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from accounts import saml
 from accounts.audit import audit_record
 from accounts.models import AuditEvent, User
 from accounts.roles import HR_ADMINS_GROUP
@@ -68,3 +71,26 @@ def location_after_move(location: str, *, old_zone: str, new_zone: str) -> str:
     if old_zone != new_zone and city and location.strip().casefold() == city.casefold():
         return zone_city(new_zone)
     return location
+
+
+@transaction.atomic
+def saml_connection_save(*, actor: User, name: str, idp: dict, attribute_mapping: dict,
+                         request=None) -> SocialApp:
+    """Create or replace the organisation's SAML identity provider (allauth's SocialApp), audited.
+
+    ``idp`` has already been checked (see accounts.saml); the security settings are not stored
+    here because FlipsideSAMLProvider forces them on every connection.
+    """
+    slug = settings.SAML_ORGANIZATION_SLUG
+    app = SocialApp.objects.filter(provider=saml.PROVIDER_ID, client_id=slug).first()
+    app = app or SocialApp(provider=saml.PROVIDER_ID, client_id=slug)
+    app.name = name
+    app.settings = {"idp": idp, "attribute_mapping": attribute_mapping}
+    app.full_clean(exclude=["sites"])
+    app.save()
+    # allauth only offers an app attached to this site (django.contrib.sites is installed).
+    app.sites.set([settings.SITE_ID])
+    audit_record(kind=AuditEvent.Kind.CONFIG_CHANGED, actor=actor, request=request,
+                 summary=f"SAML identity provider set to {idp.get('entity_id', '')}"[:300],
+                 data={"entity_id": idp.get("entity_id", ""), "metadata_url": idp.get("metadata_url", "")})
+    return app

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     # Project apps, in layer order: each may import only from those above it.
     "mentoring",
     "accounts",
@@ -228,6 +229,37 @@ if env.has("OIDC_CLIENT_ID"):
                 "server_url": env.str("OIDC_SERVER_URL"),
                 "token_auth_method": env.str("OIDC_TOKEN_AUTH_METHOD", "client_secret_basic"),
             },
+        }
+    )
+
+# Single sign-on through SAML 2.0 (allauth's SAML provider, hardened in accounts/saml.py). From the
+# environment here, or set up by HR in the browser (/sso/saml/, stored as allauth's SocialApp); not both.
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+SAML_ORGANIZATION_SLUG = env.str("SAML_ORGANIZATION_SLUG", "company")
+SOCIALACCOUNT_PROVIDERS["saml"] = {"provider_class": "accounts.saml.FlipsideSAMLProvider", "APPS": []}
+if env.has("SAML_IDP_METADATA_URL") or env.has("SAML_IDP_METADATA_XML") or env.has("SAML_IDP_ENTITY_ID"):
+    import json as _json
+
+    _saml_idp = {
+        "entity_id": env.str("SAML_IDP_ENTITY_ID", ""),
+        "metadata_url": env.str("SAML_IDP_METADATA_URL", ""),
+        "metadata_xml": env.str("SAML_IDP_METADATA_XML", ""),
+        "sso_url": env.str("SAML_IDP_SSO_URL", ""),
+        "x509cert": env.str("SAML_IDP_X509_CERT", ""),
+    }
+    _saml_settings: dict = {"idp": {k: v for k, v in _saml_idp.items() if v}}
+    if env.has("SAML_ATTRIBUTE_MAPPING"):
+        try:
+            _saml_settings["attribute_mapping"] = _json.loads(env.str("SAML_ATTRIBUTE_MAPPING"))
+        except ValueError as _exc:
+            from django.core.exceptions import ImproperlyConfigured
+
+            raise ImproperlyConfigured(f"SAML_ATTRIBUTE_MAPPING is not JSON: {_exc}") from _exc
+    SOCIALACCOUNT_PROVIDERS["saml"]["APPS"].append(
+        {
+            "client_id": SAML_ORGANIZATION_SLUG,
+            "name": env.str("SAML_NAME", "Company single sign-on (SAML)"),
+            "settings": _saml_settings,
         }
     )
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("me/", include("accounts.urls")),
     path("privacy/", include("accounts.privacy_urls")),
     path("notifications/", include("notifications.urls")),
+    path("sso/", include("accounts.sso_urls")),
     path("programs/", include("programs.urls")),
     path("mentoring/", include("pairing.urls")),
     path("sessions/", include("meetings.urls")),

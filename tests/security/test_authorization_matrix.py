@@ -50,6 +50,7 @@ EXPECT: dict[str, tuple[str, set[str] | str]] = {
     # notifications: HR's chat settings; everyone's own channel choices
     "notifications:chat_settings": ("GET", HR), "notifications:chat_test": ("POST", HR),
     "notifications:preferences": ("GET", SIGNED_IN),
+    "sso:saml_settings": ("GET", HR),
     # programs (HR configures; the participant-facing page for leads and participants)
     "programs:list": ("GET", HR), "programs:new": ("GET", HR),
     # leads and participants are sent on to the participant-facing page
@@ -63,6 +64,7 @@ EXPECT: dict[str, tuple[str, set[str] | str]] = {
     "programs:item_delete": ("POST", HR), "programs:item_move": ("POST", HR),
     "programs:people": ("GET", HR), "programs:invite": ("GET", HR), "programs:reinvite": ("POST", HR),
     "programs:import": ("GET", HR),
+    "programs:invite_all": ("POST", HR), "programs:invite_batch": ("GET", HR),
     # a stored upload belongs to the HR admin who uploaded it
     "programs:import_preview": ("GET", {"hr"}), "programs:import_apply": ("POST", {"hr"}),
     "programs:topics": ("GET", HR), "programs:topic_edit": ("GET", HR),
@@ -105,7 +107,8 @@ EXPECT: dict[str, tuple[str, set[str] | str]] = {
 }
 
 # Families we do not own: declared by rule rather than one by one.
-FAMILY_PREFIXES = ("account_", "mfa_", "socialaccount_", "usersessions_", "openid_connect_", "admin:")
+FAMILY_PREFIXES = ("account_", "mfa_", "socialaccount_", "usersessions_", "openid_connect_", "saml_",
+                   "admin:")
 
 
 def walk(patterns, ns: str | None = None):
@@ -132,8 +135,8 @@ def world(db, hr_admin, lead, mentor, mentee, django_user_model):
     from meetings.models import ActionItem, ProposedSlot, SessionLog
     from meetings.selectors import feed_token
     from pairing.models import ExitRequest, MatchRun
-    from programs.models import EmployeeImport, Goal
-    from surveys.emails import unsubscribe_token
+    from programs.models import EmployeeImport, Goal, InvitationBatch
+    from meetings.nudges import unsubscribe_token
     from surveys.models import SurveyInvitation
     from surveys.selectors import token_hash
 
@@ -167,6 +170,7 @@ def world(db, hr_admin, lead, mentor, mentee, django_user_model):
     goal = Goal.objects.create(program=program, title="Meet often", kind="qualitative")
     run = MatchRun.objects.create(program=program, status="done", progress=100)
     exit_request = ExitRequest.objects.create(pair=pair, requested_by=mentee, kind="exit")
+    batch = InvitationBatch.objects.create(started_by=hr_admin)
     upload = EmployeeImport.objects.create(raw_text="name,email,department,level,manager email\n",
                                            uploaded_by=hr_admin)
     invitation = SurveyInvitation.objects.create(
@@ -186,7 +190,7 @@ def world(db, hr_admin, lead, mentor, mentee, django_user_model):
         "programs:item_add": [program.pk, "goals"], "programs:item_edit": [program.pk, "goals", goal.pk],
         "programs:item_delete": [program.pk, "goals", goal.pk],
         "programs:item_move": [program.pk, "goals", goal.pk],
-        "programs:reinvite": [mentee.pk], "programs:import_preview": [upload.pk],
+        "programs:reinvite": [mentee.pk], "programs:invite_batch": [batch.pk], "programs:import_preview": [upload.pk],
         "programs:import_apply": [upload.pk], "programs:topic_edit": [topic.pk],
         "pairing:expertise_remove": [expertise.pk], "pairing:interest_remove": [interest.pk],
         "pairing:availability_remove": [window.pk], "pairing:apply": [program.pk],
