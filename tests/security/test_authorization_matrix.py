@@ -133,10 +133,10 @@ def test_every_url_has_a_declared_expectation():
 def world(db, hr_admin, lead, mentor, mentee, django_user_model):
     """Two programs with a lead each; an active pair in the first, another pair in the second."""
     from meetings.models import ActionItem, ProposedSlot, SessionLog
+    from meetings.nudges import unsubscribe_token
     from meetings.selectors import feed_token
     from pairing.models import ExitRequest, MatchRun
     from programs.models import EmployeeImport, Goal, InvitationBatch
-    from meetings.nudges import unsubscribe_token
     from surveys.models import SurveyInvitation
     from surveys.selectors import token_hash
 
@@ -190,7 +190,8 @@ def world(db, hr_admin, lead, mentor, mentee, django_user_model):
         "programs:item_add": [program.pk, "goals"], "programs:item_edit": [program.pk, "goals", goal.pk],
         "programs:item_delete": [program.pk, "goals", goal.pk],
         "programs:item_move": [program.pk, "goals", goal.pk],
-        "programs:reinvite": [mentee.pk], "programs:invite_batch": [batch.pk], "programs:import_preview": [upload.pk],
+        "programs:reinvite": [mentee.pk], "programs:invite_batch": [batch.pk],
+        "programs:import_preview": [upload.pk],
         "programs:import_apply": [upload.pk], "programs:topic_edit": [topic.pk],
         "pairing:expertise_remove": [expertise.pk], "pairing:interest_remove": [interest.pk],
         "pairing:availability_remove": [window.pk], "pairing:apply": [program.pk],
