@@ -53,17 +53,20 @@ def _status_filter(value: str | None) -> str:
 def hr_enrollments(request: HttpRequest, program_pk: int) -> HttpResponse:
     program = get_program_for_hr(request.user, program_pk)
     status = _status_filter(request.GET.get("status"))
-    return render(
-        request,
-        "pairing/hr_enrollments.html",
-        {
-            "program": program,
-            "status": status,
-            "statuses": Enrollment.Status.choices,
-            "enrollments": selectors.hr_enrollments(program, status or None),
-            "counts": selectors.enrollment_status_counts(program),
-        },
+    role = request.GET.get("role") if request.GET.get("role") in Enrollment.Role.values else ""
+    q = request.GET.get("q", "")[:100].strip()
+    page = selectors.hr_enrollments_page(
+        program, status=status or None, role=role or None, q=q, page=request.GET.get("page")
     )
+    context = {
+        "program": program, "status": status, "role": role, "q": q, "page": page,
+        "statuses": Enrollment.Status.choices, "roles": Enrollment.Role.choices,
+        "counts": selectors.enrollment_status_counts(program),
+    }
+    # htmx asks for the results alone when the search or a filter changes; links still work without it.
+    if request.htmx:
+        return render(request, "pairing/_hr_enrollments_results.html", context)
+    return render(request, "pairing/hr_enrollments.html", context)
 
 
 def _back_to_enrollments(program_pk: int, status: str | None) -> HttpResponse:
