@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "meetings",
     "surveys",
     "evaluation",
+    # Integration surfaces sit on top of the domain and call its services.
+    "scim",
 ]
 
 MIDDLEWARE = [
