@@ -283,6 +283,13 @@ def user_input(data: Any) -> UserInput:
     if not isinstance(enterprise, dict) or not isinstance(flipside, dict):
         raise ScimError("An extension must be an object.")
     manager_raw = get_ci(enterprise, "manager")
+    # Some directories send the manager's id as a number, alone or as the value.
+    if isinstance(manager_raw, int) and not isinstance(manager_raw, bool):
+        manager_raw = str(manager_raw)
+    if isinstance(manager_raw, dict):
+        ref = get_ci(manager_raw, "value")
+        if isinstance(ref, int) and not isinstance(ref, bool):
+            manager_raw = {"value": str(ref)}
     if isinstance(manager_raw, dict):
         manager = _text(get_ci(manager_raw, "value"), "manager.value", 255)
     elif manager_raw is None or isinstance(manager_raw, str):
