@@ -52,6 +52,11 @@ class ScimAccount(models.Model):
     name = models.JSONField(default=dict, blank=True)  # {givenName, familyName, formatted, ...} as sent
     emails = models.JSONField(default=list, blank=True)  # [{value, type, primary}] as sent
     locale = models.CharField(max_length=64, blank=True)
+    # The zone as the directory sent it; only a known IANA zone is copied to the person.
+    time_zone = models.CharField(max_length=64, blank=True)
+    # The grade as sent; a grade beyond Flipside's scale leaves the person without a level
+    # (matching then lists them for HR as "no level on record") instead of refusing the directory.
+    level = models.BigIntegerField(null=True, blank=True)
     employee_number = models.CharField(max_length=64, blank=True)
     organization = models.CharField(max_length=255, blank=True)
     # A manager named before the directory has sent them (Entra and Okta send managers later):

@@ -82,6 +82,8 @@ def _apply_no_path(resource: dict, op: str, value: Any) -> None:
             if not isinstance(item, dict):
                 raise ScimError(f"{key} must be an object.")
             for sub_key, sub_value in item.items():
+                if sub_key.lower() == "schemas":
+                    continue
                 _apply_path(resource, op, f"{_urn(key)}:{sub_key}", sub_value)
         elif key.lower() == "schemas":
             continue
@@ -100,6 +102,13 @@ def _eq_terms(node: Any) -> dict[str, Any] | None:
 
 
 def _apply_path(resource: dict, op: str, raw_path: Any, value: Any) -> None:
+    if isinstance(raw_path, str) and raw_path.strip().lower() in (ENTERPRISE.lower(), FLIPSIDE.lower()):
+        urn = _urn(raw_path.strip())
+        if op == "remove":
+            resource.pop(urn, None)
+        else:
+            _apply_no_path(resource, op, {urn: value})
+        return
     try:
         path = parse_patch_path(raw_path)
     except ScimSyntaxError as error:

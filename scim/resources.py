@@ -10,13 +10,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from accounts.models import available_time_zones
 from scim.filters import get_ci
 from scim.schemas import CORE_USER, ENTERPRISE, FLIPSIDE
 
 NAME_PARTS = ("formatted", "familyName", "givenName")
 EMAIL_PARTS = ("value", "type", "primary")
 LEVEL_MAX = 32767  # User.level is a PositiveSmallIntegerField
+SCIM_LEVEL_MAX = 2**31 - 1
+PENDING_EMAIL_DOMAIN = "pending.invalid"
 
 
 class ScimError(Exception):
@@ -37,8 +38,10 @@ def user_resource(user, *, base_url: str) -> dict:
     emails = (account.emails if account and account.emails else None) or [
         {"value": user.email, "type": "work", "primary": True}
     ]
+    if user.email.endswith("@" + PENDING_EMAIL_DOMAIN):
+        emails = []
     name = {"formatted": user.full_name} if user.full_name else {}
-    if account and account.name:
+    if account:
         name = dict(account.name)
     enterprise: dict[str, Any] = {
         "employeeNumber": account.employee_number if account else "",
@@ -62,11 +65,11 @@ def user_resource(user, *, base_url: str) -> dict:
         "displayName": user.full_name,
         "title": user.job_title,
         "locale": account.locale if account else "",
-        "timezone": user.time_zone,
+        "timezone": account.time_zone if account else user.time_zone,
         "active": user.is_active,
         "emails": emails,
         ENTERPRISE: {k: v for k, v in enterprise.items() if v not in ("", None)},
-        FLIPSIDE: {"level": user.level} if user.level is not None else {},
+        FLIPSIDE: {"level": level} if (level := account.level if account else user.level) is not None else {},
     }
     resource = {k: v for k, v in resource.items() if v not in ("", None, {}, [])}
     created = account.created_at if account else user.date_joined
@@ -246,7 +249,10 @@ def _login_email(user_name: str, emails: list[dict]) -> str:
         return ranked[0]["value"].lower()
     if _email_ok(user_name):
         return user_name.lower()
-    raise ScimError("Give an e-mail address (emails, or a userName that is one): it is how people sign in.")
+    # RFC 7643 only requires userName. Until the directory sends an address the person gets a
+    # placeholder on a reserved domain: they cannot sign in or be invited with it.
+    digest = hashlib.sha256(user_name.casefold().encode()).hexdigest()[:24]
+    return f"scim-{digest}@{PENDING_EMAIL_DOMAIN}"
 
 
 def user_input(data: Any) -> UserInput:
@@ -271,8 +277,6 @@ def user_input(data: Any) -> UserInput:
     full_name = (display or name.get("formatted") or given_family)[:150]
     emails = _emails(get_ci(data, "emails"))
     zone = _text(get_ci(data, "timezone"), "timezone", 64)
-    if zone and zone not in available_time_zones():
-        raise ScimError(f"“{zone}” is not an IANA time zone (for example Europe/Berlin).")
     active = get_ci(data, "active")
     if active is None:
         active = True
@@ -298,8 +302,8 @@ def user_input(data: Any) -> UserInput:
         raise ScimError("manager must be an object with a value.")
     level = get_ci(flipside, "level")
     whole = isinstance(level, int) and not isinstance(level, bool)
-    if level is not None and (not whole or not 0 <= level <= LEVEL_MAX):
-        raise ScimError(f"level must be a whole number from 0 to {LEVEL_MAX}.")
+    if level is not None and (not whole or not 0 <= level <= SCIM_LEVEL_MAX):
+        raise ScimError(f"level must be a whole number from 0 to {SCIM_LEVEL_MAX}.")
     return UserInput(
         user_name=user_name, email=_login_email(user_name, emails), external_id=external_id,
         full_name=full_name, name=name, emails=emails,

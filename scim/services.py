@@ -11,10 +11,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.audit import audit_record
-from accounts.models import AuditEvent, User
+from accounts.models import AuditEvent, User, available_time_zones
 from pairing.lifecycle import person_leave
 from scim.models import ScimAccount, ScimToken
-from scim.resources import ScimError, UserInput
+from scim.resources import LEVEL_MAX, ScimError, UserInput
 
 TOKEN_PREFIX = "flp_scim_"  # noqa: S105 - a public marker so leaked tokens are easy to spot
 
@@ -115,9 +115,9 @@ def _apply(user: User, account: ScimAccount, data: UserInput) -> list[str]:
     user.full_name = data.full_name
     user.job_title = data.title
     user.department = data.department
-    user.level = data.level
+    user.level = data.level if data.level is None or data.level <= LEVEL_MAX else None
     user.manager = manager
-    if data.time_zone:
+    if data.time_zone in available_time_zones():
         user.time_zone = data.time_zone
     user.full_clean(exclude=["password", "is_active"])
     user.save()
@@ -127,6 +127,8 @@ def _apply(user: User, account: ScimAccount, data: UserInput) -> list[str]:
     account.name = data.name
     account.emails = data.emails
     account.locale = data.locale
+    account.time_zone = data.time_zone
+    account.level = data.level
     account.employee_number = data.employee_number
     account.organization = data.organization
     account.pending_manager = data.manager if data.manager and manager is None else ""

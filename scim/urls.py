@@ -14,6 +14,7 @@ urlpatterns = [
     path("scim/v2/Schemas/<str:urn>", views.schemas, name="schema"),
     path("scim/v2/Users", views.users, name="users"),
     path("scim/v2/Users/.search", views.users_search, name="users_search"),
+    path("scim/v2/.search", views.users_search, name="root_search"),
     path("scim/v2/Users/<str:pk>", views.user_detail, name="user"),
     re_path(r"^scim/v2/(?P<rest>.*)$", views.not_found, name="not_found"),
     path("hr/scim-tokens/", hr_views.token_list, name="tokens"),

@@ -74,9 +74,8 @@ def test_duplicate_username_is_409_uniqueness(scim):
 @pytest.mark.parametrize(
     ("body", "scim_type"),
     [
-        ({"userName": "x@example.com", "timezone": "Mars/Base"}, "invalidValue"),
         ({"userName": "x@example.com", FLIPSIDE: {"level": "high"}}, "invalidValue"),
-        ({"userName": "not-an-email"}, "invalidValue"),
+        ({"userName": "x@example.com", "emails": [{"value": "not-an-email"}]}, "invalidValue"),
         ({"userName": ""}, "invalidValue"),
         ("{not json", "invalidSyntax"),
     ],
