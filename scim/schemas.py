@@ -67,7 +67,7 @@ ENTERPRISE_ATTRIBUTES = [
 ]
 FLIPSIDE_ATTRIBUTES = [
     _attr("level", "integer",
-          description="Grade in the organisation, 0–32767; higher is more senior (matching uses the gap)."),
+          description="Grade in the organisation; higher is more senior. Matching uses 0 to 32767."),
 ]
 
 
