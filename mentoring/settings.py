@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "meetings",
     "surveys",
     "evaluation",
+    # Integration surfaces sit on top of the domain and call its services.
+    "scim",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +202,9 @@ ACCOUNT_RATE_LIMITS = {
 # imports) or limited to the company's e-mail domains.
 ACCOUNT_ALLOW_SIGNUP = env.bool("ACCOUNT_ALLOW_SIGNUP", True)
 SIGNUP_EMAIL_DOMAINS = [d.lower().lstrip("@") for d in env.list("SIGNUP_EMAIL_DOMAINS")]
+# In production (DEBUG off) self sign-up is closed unless SIGNUP_EMAIL_DOMAINS names the company's
+# domains: people come in through SCIM, an import, an invitation or SSO (issue 14 item 5).
+SIGNUP_REQUIRES_DOMAIN = not DEBUG
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Flipside"

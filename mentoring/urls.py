@@ -23,5 +23,6 @@ urlpatterns = [
     path("sessions/", include("meetings.urls")),
     path("surveys/", include("surveys.urls")),
     path("evaluation/", include("evaluation.urls")),
+    path("", include("scim.urls")),
     path("admin/", admin.site.urls),
 ]

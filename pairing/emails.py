@@ -29,9 +29,10 @@ ABOUT = {
     "pair_ended": ("pair", Pair),
     "exit_request_hr": ("exit_request", ExitRequest),
     "exit_resolved": ("exit_request", ExitRequest),
+    "partner_left_hr": ("pair", Pair),
 }
 # Plain values a message may carry besides its row (everything else is read when it is built).
-PLAIN = ("rematch", "outcome", "side")
+PLAIN = ("rematch", "outcome", "side", "left_organisation")
 RELATED = {
     Enrollment: ("program", "user"),
     Pair: ("program", "mentor__user", "mentee__user"),
@@ -93,6 +94,10 @@ def _builder(template: str):
         pair = row if name == "pair" else getattr(row, "pair", None)
         if pair is not None:
             context.update(pair=pair, program=pair.program, partner=pair.partner_of(recipient))
+            if template == "partner_left_hr":
+                # HR is not in the pair: the message names the one who left (``side``) and their partner.
+                leaver = pair.mentor.user if message.context.get("side") == "mentor" else pair.mentee.user
+                context.update(leaver=leaver, partner=pair.partner_of(leaver))
         else:
             context["program"] = row.program
         path = _PATHS[template](row)
@@ -114,6 +119,7 @@ _PATHS = {
     "pair_ended": lambda row: reverse("pairing:mine"),
     "exit_request_hr": lambda row: reverse("pairing:hr_exit_resolve", args=[row.pk]),
     "exit_resolved": lambda row: reverse("pairing:mine"),
+    "partner_left_hr": lambda row: reverse("pairing:hr_exits"),
 }
 
 

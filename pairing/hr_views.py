@@ -20,6 +20,7 @@ from pairing.forms import (
     ResolveExitForm,
     SwapForm,
 )
+from pairing.lifecycle import pairs_in_reporting_line
 from pairing.models import (
     Enrollment,
     ExitRequest,
@@ -279,7 +280,11 @@ def hr_exits(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "pairing/hr_exits.html",
-        {"open_requests": selectors.hr_exit_queue(), "recent": selectors.hr_recent_exits()},
+        {
+            "open_requests": selectors.hr_exit_queue(),
+            "recent": selectors.hr_recent_exits(),
+            "reporting_line_pairs": pairs_in_reporting_line(),
+        },
     )
 
 
