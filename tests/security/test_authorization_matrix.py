@@ -104,7 +104,13 @@ EXPECT: dict[str, tuple[str, set[str] | str]] = {
     "evaluation:summaries": ("GET", {"lead"}),
     "evaluation:certificates": ("GET", LEAD), "evaluation:manager_notes": ("POST", HR),
     "evaluation:certificate": ("GET", PAIR), "evaluation:consent": ("POST", PAIR),
+    # SCIM tokens: HR's page (the protocol endpoints themselves take bearer tokens only, below)
+    "scim:tokens": ("GET", HR), "scim:token_revoke": ("POST", HR),
 }
+
+# The SCIM protocol authenticates by bearer token, never by session: every persona gets 401.
+SCIM_PROTOCOL = ("scim:spc", "scim:resource_types", "scim:resource_type", "scim:schemas", "scim:schema",
+                 "scim:users", "scim:users_search", "scim:root_search", "scim:user", "scim:not_found")
 
 # Families we do not own: declared by rule rather than one by one.
 FAMILY_PREFIXES = ("account_", "mfa_", "socialaccount_", "usersessions_", "openid_connect_", "saml_",
@@ -121,7 +127,16 @@ def walk(patterns, ns: str | None = None):
 
 
 ALL_NAMES = sorted({name for name, _ in walk(get_resolver().url_patterns)})
-OURS = [n for n in ALL_NAMES if not n.startswith(FAMILY_PREFIXES)]
+OURS = [n for n in ALL_NAMES if not n.startswith(FAMILY_PREFIXES) and n not in SCIM_PROTOCOL]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_scim_protocol_refuses_every_session(persona, world):
+    client = client_for(persona, world)
+    for path in ("/scim/v2/ServiceProviderConfig", "/scim/v2/Users", "/scim/v2/Users/1", "/scim/v2/Nope"):
+        response = client.get(path)
+        assert response.status_code == 401, (persona, path, response.status_code)
+        assert response["Content-Type"].startswith("application/scim+json")
 
 
 def test_every_url_has_a_declared_expectation():
@@ -137,6 +152,7 @@ def world(db, hr_admin, lead, mentor, mentee, django_user_model):
     from meetings.selectors import feed_token
     from pairing.models import ExitRequest, MatchRun
     from programs.models import EmployeeImport, Goal, InvitationBatch
+    from scim.services import scim_token_create
     from surveys.models import SurveyInvitation
     from surveys.selectors import token_hash
 
@@ -171,6 +187,7 @@ def world(db, hr_admin, lead, mentor, mentee, django_user_model):
     run = MatchRun.objects.create(program=program, status="done", progress=100)
     exit_request = ExitRequest.objects.create(pair=pair, requested_by=mentee, kind="exit")
     batch = InvitationBatch.objects.create(started_by=hr_admin)
+    scim_token, _secret = scim_token_create(name="Directory", by=hr_admin)
     upload = EmployeeImport.objects.create(raw_text="name,email,department,level,manager email\n",
                                            uploaded_by=hr_admin)
     invitation = SurveyInvitation.objects.create(
@@ -191,6 +208,7 @@ def world(db, hr_admin, lead, mentor, mentee, django_user_model):
         "programs:item_delete": [program.pk, "goals", goal.pk],
         "programs:item_move": [program.pk, "goals", goal.pk],
         "programs:reinvite": [mentee.pk], "programs:invite_batch": [batch.pk],
+        "scim:token_revoke": [scim_token.pk],
         "programs:import_preview": [upload.pk],
         "programs:import_apply": [upload.pk], "programs:topic_edit": [topic.pk],
         "pairing:expertise_remove": [expertise.pk], "pairing:interest_remove": [interest.pk],
