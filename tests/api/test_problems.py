@@ -31,7 +31,8 @@ def test_unknown_url_and_wrong_method_are_problems(world, api_call):
 def test_a_body_that_is_not_json_is_415(world, client):
     token = world["tokens"]["hr"]
     response = client.post(f"/api/v1/enrolments/{world['applied'].pk}/decision/", "decision=approved",
-                           content_type="application/x-www-form-urlencoded", HTTP_AUTHORIZATION=f"Bearer {token}")
+                           content_type="application/x-www-form-urlencoded",
+                           HTTP_AUTHORIZATION=f"Bearer {token}")
     problem(response, 415)
 
 

@@ -22,7 +22,8 @@ def bearer(client, secret):
 
 def test_the_browser_page_shows_a_new_token_once_and_stores_only_its_hash(client, mentee):
     client.force_login(mentee)
-    response = client.post(reverse("api_tokens:list"), {"name": "Power BI", "access": "read", "expires_days": 30})
+    response = client.post(reverse("api_tokens:list"),
+                           {"name": "Power BI", "access": "read", "expires_days": 30})
     secret = response.context["secret"]
     token = ApiToken.objects.get(user=mentee)
     assert secret in response.content.decode() and response["Cache-Control"] == "no-store"
