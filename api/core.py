@@ -155,10 +155,20 @@ def decode_cursor(cursor: str) -> int:
 
 
 def aware(value: dt.datetime | None) -> dt.datetime | None:
-    """A time without a zone is read as UTC."""
-    if value is not None and timezone.is_naive(value):
-        return timezone.make_aware(value, dt.UTC)
-    return value
+    """The time in UTC; a time without a zone is read as UTC.
+
+    Converted here because PostgreSQL refuses odd offsets (e.g. -23:33) that ISO 8601 allows.
+    """
+    if value is None:
+        return None
+    try:
+        return value.replace(tzinfo=dt.UTC) if timezone.is_naive(value) else value.astimezone(dt.UTC)
+    except (OverflowError, ValueError) as exc:
+        raise Problem(
+            422,
+            _("This time is out of range."),
+            errors=[{"field": "updated_since", "message": str(_("Out of range."))}],
+        ) from exc
 
 
 def paginate(qs, *, cursor: str | None, limit: int, updated_since: dt.datetime | None) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from api.core import api
+from api.urls import api  # the routes are registered where the URLs are built
 from tests.api.conftest import PERSONAS, call
 
 ALL_TOKENS = {"hr": 200, "lead": 200, "mentor": 200, "mentee": 200, "outsider": 200, "read_only_hr": 200}
