@@ -90,11 +90,15 @@ INSTALLED_APPS = [
     "evaluation",
     # Integration surfaces sit on top of the domain and call its services.
     "scim",
+    "api",
+    "ninja",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every error under /api/ is an RFC 9457 problem document, even a 404 or 405 no view sent.
+    "api.middleware.problem_details",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -430,3 +434,7 @@ LOGGING = {
 
 # The password every demo account gets from `manage.py seed_demo` (refused when DEBUG is off).
 DEMO_PASSWORD = "flipside-demo"  # noqa: S105 - a documented demo password, seeded only in DEBUG
+
+# REST API: requests per token in each fixed window of API_RATE_WINDOW seconds (then 429).
+API_RATE_LIMIT = env.int("API_RATE_LIMIT", 600, minimum=1)
+API_RATE_WINDOW = 60

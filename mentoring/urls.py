@@ -4,6 +4,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from api.urls import urls as api_urls
 from mentoring import views
 
 # The back-office signs in through allauth too: same rate limits, two-factor and audit trail.
@@ -24,5 +25,7 @@ urlpatterns = [
     path("surveys/", include("surveys.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("", include("scim.urls")),
+    path("me/api-tokens/", include("api.page_urls")),
+    path("api/", api_urls),
     path("admin/", admin.site.urls),
 ]

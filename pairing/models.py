@@ -180,6 +180,7 @@ class Enrollment(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["program", "role", "applied_at"]
@@ -192,6 +193,12 @@ class Enrollment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} in {self.program}"
+
+    def save(self, *args, **kwargs):
+        # A partial save still marks the row changed, so the API's updated_since sees it.
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -345,6 +352,7 @@ class Pair(models.Model):
     activated_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["-score", "id"]
@@ -357,6 +365,12 @@ class Pair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentor.user} + {self.mentee.user}"
+
+    def save(self, *args, **kwargs):
+        # A partial save still marks the row changed, so the API's updated_since sees it.
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         if self.mentor_id and self.mentor.role != Enrollment.Role.MENTOR:

@@ -171,7 +171,7 @@ def pairs_publish(*, program: Program, by: User) -> int:
     if not drafts:
         raise ValidationError(_("There are no proposed pairs to publish."))
     now = timezone.now()
-    Pair.objects.filter(pk__in=[p.pk for p in drafts]).update(published_at=now)
+    Pair.objects.filter(pk__in=[p.pk for p in drafts]).update(published_at=now, updated_at=now)
     messages = []
     for pair in drafts:
         pair.published_at = now
