@@ -17,8 +17,11 @@ from api.models import IdempotentRequest
 from api.problems import Problem
 from api.reads import _id
 from api.schemas import DecisionIn, EnrolmentOut, MatchRunOut, PublishOut
-from pairing.selectors import get_enrollment_for_hr, get_program_for_hr, get_run_for_hr
-from pairing.services import enrollment_decide, match_run_start, pairs_publish
+from pairing.match_runs import match_run_start
+from pairing.pairs import pairs_publish
+from pairing.selectors import get_enrollment_for_hr, get_run_for_hr
+from pairing.services import enrollment_decide
+from programs.selectors import get_program_for_hr
 
 router = Router(tags=["write"])
 MAX_KEY = 200
@@ -98,7 +101,7 @@ def run_data(run) -> dict:
 )
 def enrolment_decide(request, payload: DecisionIn, enrolment_id: int = _id()):
     _writer(request)
-    enrollment = get_enrollment_for_hr(enrolment_id)
+    enrollment = get_enrollment_for_hr(request.user, enrolment_id)
 
     def write():
         done = enrollment_decide(enrollment=enrollment, decision=payload.decision, by=request.user)
@@ -125,7 +128,7 @@ def enrolment_decide(request, payload: DecisionIn, enrolment_id: int = _id()):
 )
 def match_run_create(request, program_id: int = _id()):
     _writer(request)
-    program = get_program_for_hr(program_id)
+    program = get_program_for_hr(request.user, program_id)
 
     def write():
         run = match_run_start(program=program, by=request.user)
@@ -140,7 +143,7 @@ def match_run_create(request, program_id: int = _id()):
 )
 def match_run_detail(request, run_id: int = _id()):
     require_hr(request)
-    return run_data(get_run_for_hr(run_id))
+    return run_data(get_run_for_hr(request.user, run_id))
 
 
 @router.post(
@@ -150,7 +153,7 @@ def match_run_detail(request, run_id: int = _id()):
 )
 def publish(request, program_id: int = _id()):
     _writer(request)
-    program = get_program_for_hr(program_id)
+    program = get_program_for_hr(request.user, program_id)
 
     def write():
         count = pairs_publish(program=program, by=request.user)
