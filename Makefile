@@ -70,7 +70,7 @@ test: venv system-deps
 
 lint: venv
 	.venv/bin/ruff check .
-	.venv/bin/bandit -q -c pyproject.toml -r mentoring accounts notifications programs pairing meetings surveys evaluation --severity-level medium
+	.venv/bin/bandit -q -c pyproject.toml -r mentoring accounts notifications programs pairing meetings surveys evaluation scim api --severity-level medium
 	$(PROD_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 
 bench: venv system-deps
