@@ -160,20 +160,23 @@ class DecisionIn(Schema):
 
 class EnrolmentRowIn(Schema):
     email: str = Field(max_length=254)
-    role: Literal["mentor", "mentee"]
-    learn_goals: str = Field("", max_length=2000)
-    teach_goals: str = Field("", max_length=2000)
-    capacity: int | None = Field(None, ge=1, le=5)
+    role: str = Field(description='"mentor" or "mentee"', max_length=20)
+    capacity: int | None = Field(None, description="Mentors only: mentees at most (1 to the program's limit)")
+    status: str | None = Field(None, description='"approved", "waitlisted" or "applied" (default "approved")')
 
 
 class EnrolmentsIn(Schema):
-    rows: list[EnrolmentRowIn] = Field(min_length=1, max_length=2000)
+    enrolments: list[EnrolmentRowIn] = Field(min_length=1, max_length=1000)
+
+
+class EnrolmentRowOut(Schema):
+    row: int
+    outcome: Literal["created", "updated", "unchanged"]
+    enrolment_id: int
 
 
 class EnrolmentsOut(Schema):
-    created: int
-    updated: int
-    items: list[EnrolmentOut]
+    results: list[EnrolmentRowOut]
 
 
 NEXT_CURSOR = "Pass as ?cursor= for the next page; null on the last."

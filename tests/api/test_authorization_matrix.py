@@ -37,8 +37,14 @@ ROUTES = {
         (lambda w: f"/api/v1/programs/{w['program'].pk}/match-runs/", HR_WRITE(202)),
     ("POST", "/api/v1/programs/{program_id}/publish/"):
         (lambda w: f"/api/v1/programs/{w['program'].pk}/publish/", HR_WRITE(200)),
+    ("PUT", "/api/v1/programs/{program_id}/enrolments/"):
+        (lambda w: f"/api/v1/programs/{w['program'].pk}/enrolments/", HR_WRITE(200)),
 }
-BODIES = {("POST", "/api/v1/enrolments/{enrolment_id}/decision/"): {"decision": "approved"}}
+BODIES = {
+    ("POST", "/api/v1/enrolments/{enrolment_id}/decision/"): {"decision": "approved"},
+    ("PUT", "/api/v1/programs/{program_id}/enrolments/"):
+        {"enrolments": [{"email": "applicant@example.com", "role": "mentee"}]},
+}
 
 
 def schema_routes() -> set[tuple[str, str]]:
