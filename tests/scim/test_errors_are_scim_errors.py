@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from accounts.models import User
 from tests.scim.conftest import CORE, PATCH_OP, SCIM, person
@@ -176,3 +178,27 @@ def test_a_put_to_someone_elses_user_name_is_409_and_changes_nothing(scim):
     pk = scim.post("/Users", person("bo@example.com", title="Analyst")).json()["id"]
     _error(scim.put(f"/Users/{pk}", person("ana@example.com", title="Lead")), 409, "uniqueness")
     assert User.objects.get(pk=pk).job_title == "Analyst"
+
+
+FILTER_WORDS = ['userName', "emails", "emails[type eq \"work\"]", "active", "meta.created", "eq", "co", "pr",
+                "and", "or", "not", "(", ")", "[", "]", '"a"', "true", "null", "1", "urn:x:y", ".", " "]
+params = st.fixed_dictionaries({}, optional={
+    "filter": st.text(max_size=40) | st.lists(st.sampled_from(FILTER_WORDS), max_size=8).map(" ".join),
+    "startIndex": st.one_of(st.integers(min_value=-(2**70), max_value=2**70).map(str), st.text(max_size=5)),
+    "count": st.one_of(st.integers(min_value=-(2**70), max_value=2**70).map(str), st.text(max_size=5)),
+    "attributes": st.text(max_size=30),
+    "excludedAttributes": st.text(max_size=30),
+})
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=params)
+def test_any_list_query_answers_200_or_a_scim_400(scim, query):
+    if not User.objects.exists():
+        scim.post("/Users", person("prop@example.com"))
+    query = {k: v.replace("\x00", "") for k, v in query.items()}  # a NUL cannot travel in a URL
+    response = scim.get("/Users", data=query)
+    assert response.status_code in (200, 400), response.content
+    assert response["Content-Type"] == SCIM
+    if response.status_code == 400:
+        assert response.json()["schemas"] == [ERROR]
