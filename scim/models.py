@@ -51,6 +51,14 @@ class ScimAccount(models.Model):
     external_id = models.CharField(max_length=255, null=True, blank=True)
     name = models.JSONField(default=dict, blank=True)  # {givenName, familyName, formatted, ...} as sent
     emails = models.JSONField(default=list, blank=True)  # [{value, type, primary}] as sent
+    # displayName as sent: null when the directory sent none or removed it, so a removal reads back
+    # as absent (RFC 7644 §3.5.2.2: "unassigned"). The person's name in Flipside then comes from
+    # name.formatted or givenName + familyName.
+    display_name = models.CharField(max_length=150, null=True, blank=True)
+    # active as sent; null = the directory never sent it or removed it. RFC 7643 §4.1.1 leaves its
+    # meaning to the service provider: Flipside reads "unassigned" as "nothing stops this person
+    # signing in", exactly like a POST or PUT without active, and returns no active attribute.
+    active = models.BooleanField(null=True, blank=True)
     locale = models.CharField(max_length=64, blank=True)
     # The zone as the directory sent it; only a known IANA zone is copied to the person.
     time_zone = models.CharField(max_length=64, blank=True)

@@ -65,9 +65,10 @@ def _holder(resource: dict, urn: str, create: bool) -> dict | None:
     return resource.get(urn)
 
 
-def _coerce(attr: str, value: Any) -> Any:
-    # Entra ID sends booleans as the strings "True"/"False" in PATCH.
-    if attr == "active" and isinstance(value, str) and value.lower() in ("true", "false"):
+def _coerce(attr: str, sub: str, value: Any) -> Any:
+    # Entra ID sends booleans as the strings "True"/"False" in PATCH (active, emails[...].primary).
+    boolean = attr == "active" or (attr == "emails" and sub == "primary")
+    if boolean and isinstance(value, str) and value.lower() in ("true", "false"):
         return value.lower() == "true"
     return value
 
@@ -87,6 +88,8 @@ def _apply_no_path(resource: dict, op: str, value: Any) -> None:
                 _apply_path(resource, op, f"{_urn(key)}:{sub_key}", sub_value)
         elif key.lower() == "schemas":
             continue
+        elif key.lower() == "id" and str(item) == str(resource.get("id")):
+            continue  # some directories send the whole resource back, its own id included
         else:
             _apply_path(resource, op, key, item)
 
@@ -127,7 +130,7 @@ def _apply_path(resource: dict, op: str, raw_path: Any, value: Any) -> None:
             raise ScimError(f"“{attr}” has no sub-attributes.", scim_type="invalidPath")
         sub = _sub_name(urn, attr, sub)
     if op != "remove":
-        value = _coerce(attr, value)
+        value = _coerce(attr, sub, value)
     holder = _holder(resource, urn, create=op != "remove")
     if holder is None:
         return

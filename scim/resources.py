@@ -62,11 +62,12 @@ def user_resource(user, *, base_url: str) -> dict:
         "externalId": account.external_id if account else None,
         "userName": account.user_name if account else user.email,
         "name": name,
-        "displayName": user.full_name,
+        "displayName": account.display_name if account else user.full_name,
         "title": user.job_title,
         "locale": account.locale if account else "",
         "timezone": account.time_zone if account else user.time_zone,
-        "active": user.is_active,
+        # Unset active (removed by the directory) reads back as absent while the person can sign in.
+        "active": None if account and account.active is None and user.is_active else user.is_active,
         "emails": emails,
         ENTERPRISE: {k: v for k, v in enterprise.items() if v not in ("", None)},
         FLIPSIDE: {"level": level} if (level := account.level if account else user.level) is not None else {},
@@ -185,7 +186,8 @@ class UserInput:
     title: str = ""
     locale: str = ""
     time_zone: str = ""
-    active: bool = True
+    active: bool | None = None  # None: not sent (unset), which counts as active for sign-in
+    display_name: str | None = None
     employee_number: str = ""
     organization: str = ""
     department: str = ""
@@ -263,6 +265,8 @@ def user_input(data: Any) -> UserInput:
     bad_schemas = not isinstance(schemas, list) or not all(isinstance(x, str) for x in schemas)
     if schemas is not None and bad_schemas:
         raise ScimError("schemas must be a list of URNs.", scim_type="invalidSyntax")
+    if schemas is not None and CORE_USER.lower() not in {x.lower() for x in schemas}:
+        raise ScimError(f"schemas must include {CORE_USER}.")
     user_name = _text(get_ci(data, "userName"), "userName", 255)
     if not user_name:
         raise ScimError("userName is required.")
@@ -278,9 +282,7 @@ def user_input(data: Any) -> UserInput:
     emails = _emails(get_ci(data, "emails"))
     zone = _text(get_ci(data, "timezone"), "timezone", 64)
     active = get_ci(data, "active")
-    if active is None:
-        active = True
-    if not isinstance(active, bool):
+    if active is not None and not isinstance(active, bool):
         raise ScimError("active must be true or false.")
     enterprise = get_ci(data, ENTERPRISE) or {}
     flipside = get_ci(data, FLIPSIDE) or {}
@@ -306,7 +308,7 @@ def user_input(data: Any) -> UserInput:
         raise ScimError(f"level must be a whole number from 0 to {SCIM_LEVEL_MAX}.")
     return UserInput(
         user_name=user_name, email=_login_email(user_name, emails), external_id=external_id,
-        full_name=full_name, name=name, emails=emails,
+        full_name=full_name, display_name=display or None, name=name, emails=emails,
         title=_text(get_ci(data, "title"), "title", 150),
         locale=_text(get_ci(data, "locale"), "locale", 64),
         time_zone=zone, active=active,

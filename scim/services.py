@@ -126,6 +126,8 @@ def _apply(user: User, account: ScimAccount, data: UserInput) -> list[str]:
     account.external_id = data.external_id
     account.name = data.name
     account.emails = data.emails
+    account.display_name = data.display_name
+    account.active = data.active
     account.locale = data.locale
     account.time_zone = data.time_zone
     account.level = data.level
@@ -151,7 +153,9 @@ def _resolve_waiting_reports(user: User, account: ScimAccount) -> int:
     return n
 
 
-def _set_active(user: User, active: bool, token: ScimToken) -> None:
+def _set_active(user: User, active: bool | None, token: ScimToken) -> None:
+    if active is None:
+        active = True  # unset: RFC 7643 mandates no default; Flipside lets the person sign in
     if user.is_active == active:
         return
     user.is_active = active

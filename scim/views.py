@@ -202,7 +202,9 @@ def _search(request: HttpRequest, params: dict) -> HttpResponse:
         total, page = len(hits), hits[start - 1:start - 1 + count]
     else:
         total = qs.count()
-        page = [user_resource(u, base_url=base) for u in qs[start - 1:start - 1 + count]] if count else []
+        # A startIndex past the end is an empty page, not an OFFSET the database cannot hold.
+        in_range = count and start <= total
+        page = [user_resource(u, base_url=base) for u in qs[start - 1:start - 1 + count]] if in_range else []
     return _list([project(r, attributes=attributes, excluded=excluded) for r in page], total, start)
 
 
