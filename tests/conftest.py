@@ -10,7 +10,6 @@ import os
 import uuid
 
 import pytest
-import time_machine
 
 from tests import time_travel
 from tests.factories import PASSWORD, ProgramFactory, UserFactory
@@ -23,18 +22,21 @@ pytest_plugins = ["tests.chat_server"]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_configure(config):
+    # pytest's main process fixes the run's shifted clock before it starts xdist workers or Celery
+    # workers, which inherit it (tests/time_travel.py); the xdist workers only read it.
+    if not hasattr(config, "workerinput"):
+        time_travel.fix_offset()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _travel_to_flipside_test_now():
     """FLIPSIDE_TEST_NOW moves the whole session's clock there (see tests/time_travel.py).
 
     live_server runs in threads of this process, so the app under test travels too.
     """
-    moment = time_travel.destination()
-    if moment is None:
-        yield None
-        return
-    with time_machine.travel(moment, tick=True):
-        yield moment
+    with time_travel.travel() as start:
+        yield start
 
 
 def pytest_report_header(config):

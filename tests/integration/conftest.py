@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.utils import timezone
 
 from tests import time_travel
 
@@ -40,9 +39,11 @@ def start_worker(transactional_db, tmp_path):
                "PYTHONUNBUFFERED": "1", "BROKER_SOCKET_TIMEOUT": "10",
                "CACHE_KEY_PREFIX": settings.CACHES["default"].get("KEY_PREFIX", ""), **extra_env}
         command = ["-m", "celery"]
-        if time_travel.destination() is not None:
-            # The worker travels with the test process (FLIPSIDE_TEST_NOW): to its clock right now.
-            env[time_travel.ENV] = timezone.now().isoformat()
+        offset = time_travel.offset()
+        if offset is not None:
+            # FLIPSIDE_TEST_NOW: the worker (and its pool) reads the test's clock, the real one plus
+            # the run's fixed offset; handing it "now" would set it behind by its start-up time.
+            env[time_travel.OFFSET_ENV] = repr(offset)
             command = ["-m", "tests.time_travel"]
         log = open(tmp_path / f"worker-{len(procs)}.log", "w")  # noqa: SIM115 - closed with the process
         proc = subprocess.Popen(
