@@ -182,3 +182,22 @@ def test_the_pulse_round_is_counted_from_the_pairs_start(db):
     assert pulse.round_due(activated_at=start, now=start + dt.timedelta(weeks=4, seconds=-1), weeks=4) == 0
     assert pulse.round_due(activated_at=start, now=start + dt.timedelta(weeks=4), weeks=4) == 1
     assert pulse.round_due(activated_at=start, now=start + dt.timedelta(weeks=9), weeks=4) == 2
+
+
+def test_hr_switches_the_pulse_and_the_reverse_back_questions_in_the_browser(client, hr_admin, running):
+    client.force_login(hr_admin)
+    url = reverse("programs:edit", args=[running.pk, "surveys"])
+    assert "pulse every (weeks)" in client.get(url).content.decode().lower()
+    data = {"reminder_first_hours": 24, "reminder_second_hours": 1, "survey_after_session": "on",
+            "survey_delay_hours": 2, "survey_mid_program": "on", "survey_end_program": "on",
+            "survey_expiry_days": 14, "retention_days": 730, "safety_pulse_weeks": 13}
+    assert client.post(url, data).status_code == 200  # the form again, with the error
+    running.refresh_from_db()
+    assert running.safety_pulse_weeks == 4  # 13 is refused: at most every 12 weeks
+    response = client.post(url, {**data, "safety_pulse_weeks": 2})
+    assert response.status_code == 302
+    running.refresh_from_db()
+    switches = (running.safety_pulse, running.safety_pulse_weeks, running.reverse_back_questions)
+    assert switches == (False, 2, False)
+    page = client.get(reverse("programs:detail", args=[running.pk])).content.decode()
+    assert reverse("evaluation:pulse", args=[running.pk]) in page
