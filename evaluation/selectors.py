@@ -50,6 +50,7 @@ from evaluation.cube_reads import (  # noqa: F401 - re-exported: the report and 
     invitations_cube,
     topic_cube,
 )
+from evaluation.learning_reads import return_intent_cube
 from evaluation.models import ManagerNote, RecognitionConsent
 from evaluation.pair_reads import held_periods, pair_figures
 from evaluation.periods import (  # noqa: F401
@@ -151,6 +152,8 @@ def dashboard_data(program: Program, filters: Filters, *, enrollments: list[dict
         "answers": answers_cube(program, filters, window),
         "invitations": invitations_cube(program, window),
         "topics": topic_cube(program, filters, window),
+        # issue 18: the end survey's reverse-back answers (not windowed: asked once, at the end)
+        "return_intents": return_intent_cube(program),
     }
 
 

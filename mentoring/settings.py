@@ -352,6 +352,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "session-surveys": {"task": "surveys.tasks.tick_session_surveys", "schedule": 60.0},
     "program-surveys": {"task": "surveys.tasks.tick_program_surveys", "schedule": 60.0},
     "survey-reminders": {"task": "surveys.tasks.tick_survey_reminders", "schedule": 60.0},
+    "safety-pulses": {"task": "surveys.tasks.tick_safety_pulses", "schedule": 60.0},
     "nudges": {"task": "meetings.tasks.tick_nudges", "schedule": 60.0},
     "lead-digest": {"task": "surveys.tasks.tick_lead_digest", "schedule": 3600.0},
     "certificates": {"task": "evaluation.tasks.tick_certificates", "schedule": 60.0},

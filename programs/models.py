@@ -168,6 +168,18 @@ class Program(models.Model):
     # before that needs the HR admin's explicit confirmation.
     end_survey_sent_at = models.DateTimeField(_("end-of-program survey sent"), null=True, blank=True,
                                               editable=False)
+    # Learning both ways and the junior mentor's safety (issue 18 items 3 + 4): the end-of-program
+    # survey's reverse-back questions, and a private comfort pulse to junior mentors only.
+    reverse_back_questions = models.BooleanField(
+        _("ask the reverse-back questions at the end"), default=True,
+        help_text=_("The end-of-program survey asks whether people would take part again, and "
+                    "whether they would mentor or be mentored the other way next time."))
+    safety_pulse = models.BooleanField(
+        _("private pulse to junior mentors"), default=True,
+        help_text=_("Asks each junior mentor, privately, how comfortable they are giving their mentee "
+                    "honest feedback. HR sees a trend and an alert when a score drops."))
+    safety_pulse_weeks = models.PositiveSmallIntegerField(
+        _("pulse every (weeks)"), default=4, validators=[MinValueValidator(1), MaxValueValidator(12)])
 
     class Meta:
         ordering = ["-created_at"]

@@ -51,7 +51,9 @@ SECTION_FIELDS: dict[str, list[str]] = {
                  "weight_availability", "weight_timezone", "weight_language", "weight_load"],
     "surveys": ["reminder_first_hours", "reminder_second_hours", "survey_after_session",
                 "survey_delay_hours", "survey_mid_program", "survey_end_program",
-                "survey_expiry_days", "retention_days"],
+                "survey_expiry_days", "retention_days",
+                # issue 18 items 3 + 4: reverse-back questions, the junior mentor's pulse
+                "reverse_back_questions", "safety_pulse", "safety_pulse_weeks"],
 }
 
 # Configuration copied by program_clone (everything on the row except identity, status and dates).

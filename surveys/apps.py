@@ -8,7 +8,8 @@ class SurveysConfig(AppConfig):
 
     def ready(self) -> None:
         # The kinds of message this app sends, so any worker can build them.
-        from surveys import digests, invitations
+        from surveys import digests, invitations, pulse
 
         digests.register()
         invitations.register()
+        pulse.register()

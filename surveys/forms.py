@@ -34,13 +34,37 @@ def _scale(
     )
 
 
+def add_reverse_back(form: forms.Form, role: str) -> list:
+    """Add the two reverse-back questions (yes / maybe / no) to ``form``; returns their bound fields."""
+    from surveys.learning import AGAIN_LABEL, OTHER_WAY_LABELS
+    from surveys.models import ReturnIntent
+
+    for name, label in (("again", AGAIN_LABEL), ("other_way", OTHER_WAY_LABELS[role])):
+        form.fields[f"rb_{name}"] = forms.ChoiceField(
+            label=label,
+            choices=ReturnIntent.Answer.choices,
+            widget=forms.RadioSelect(attrs={"class": "scale"}),
+            error_messages={"required": _("Please answer this question.")},
+        )
+    return [form["rb_again"], form["rb_other_way"]]
+
+
 class SurveyForm(forms.Form):
     """One field per question (``q_<id>``); the skill self-assessment adds one 1–5 scale per topic
     and direction (``skill_<direction>_<topic id>``)."""
 
-    def __init__(self, *args, questions: list[SurveyQuestion], skill_rows: list[SkillRow], **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        questions: list[SurveyQuestion],
+        skill_rows: list[SkillRow],
+        reverse_back_role: str | None = None,
+        **kwargs,
+    ) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        # The end survey's reverse-back questions (surveys.learning), worded for the person's role.
+        self.reverse_back_fields = add_reverse_back(self, reverse_back_role) if reverse_back_role else []
         self.questions = questions
         self.skill_rows: list[SkillRow] = []
         self.skill_question: SurveyQuestion | None = None
@@ -117,6 +141,11 @@ class SurveyForm(forms.Form):
         return {
             q.pk: self.cleaned_data.get(f"q_{q.pk}") for q in self.questions if f"q_{q.pk}" in self.fields
         }
+
+    def reverse_back(self) -> dict[str, str] | None:
+        if not self.reverse_back_fields:
+            return None
+        return {name: self.cleaned_data.get(f"rb_{name}") or "" for name in ("again", "other_way")}
 
     def skills(self) -> dict[tuple[int, str], int]:
         return {

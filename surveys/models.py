@@ -10,13 +10,14 @@ withdrawn participant, an answered survey) is stamped ``skipped_at`` with a reas
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Meeting
-from pairing.models import Enrollment
+from pairing.models import Enrollment, Pair
 from programs.models import Program, SurveyQuestion
 
 # A row not yet handed to the outbox, nor skipped.
@@ -167,3 +168,80 @@ class LeadDigest(Planned):
 
     def __str__(self) -> str:
         return f"Digest {self.iso_week} to user {self.lead_id}"
+
+
+# --- learning both ways and the junior mentor's safety (issue 18 items 3 + 4) -------------------
+
+
+class ReturnIntent(models.Model):
+    """The reverse-back answers of one person's end-of-program survey (surveys.learning).
+
+    ``again``: would they take part again; ``other_way``: would they mentor (a senior) or be
+    mentored (a junior) the other way next time. Counted on the dashboard only as totals.
+    """
+
+    class Answer(models.TextChoices):
+        YES = "yes", _("Yes")
+        MAYBE = "maybe", _("Maybe")
+        NO = "no", _("No")
+
+    enrollment = models.OneToOneField(Enrollment, on_delete=models.CASCADE, related_name="return_intent")
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="return_intents")
+    response = models.OneToOneField(
+        SurveyResponse, null=True, blank=True, on_delete=models.SET_NULL, related_name="return_intent"
+    )
+    again = models.CharField(_("take part again"), max_length=5, choices=Answer.choices)
+    other_way = models.CharField(_("the other way next time"), max_length=5, choices=Answer.choices)
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"Reverse-back answers of enrolment {self.enrollment_id}"
+
+
+class SafetyPulse(Planned):
+    """One private pulse to a pair's junior mentor (outbox kind "safety-pulse"), and its answer.
+
+    Unique per pair and round (the n-th period of ``Program.safety_pulse_weeks`` since the pair
+    started), so a second tick plans nothing. The score and note are the mentor's and HR's only:
+    the mentee and the program's leads never see them (leads not even as a trend).
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="safety_pulses")
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="safety_pulses")
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="safety_pulses")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    round = models.PositiveSmallIntegerField()
+    token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    score = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    note = models.TextField(blank=True, max_length=2000)
+    # Set when the answer raised an alert to HR (a low score or a drop): what HR's list shows.
+    alert = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["pair", "round"], name="safety_pulse_once_per_round"),
+            models.CheckConstraint(
+                name="safety_pulse_score_1_5",
+                condition=Q(score__isnull=True) | Q(score__gte=1, score__lte=5),
+            ),
+        ]
+        indexes = [models.Index(fields=["id"], condition=PENDING, name="safety_pulse_pending")]
+
+    def __str__(self) -> str:
+        # Never the score or the note.
+        return f"Pulse {self.round} of pair {self.pair_id}"
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at is not None and (now or timezone.now()) >= self.expires_at
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None

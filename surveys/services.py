@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from pairing.models import SkillRating
 from programs.models import SurveyQuestion
-from surveys import selectors
+from surveys import learning, selectors
 from surveys.models import SurveyAnswer, SurveyInvitation, SurveyResponse
 
 log = logging.getLogger(__name__)
@@ -108,13 +108,15 @@ def survey_response_submit(
     invitation: SurveyInvitation,
     answers: dict[int, object],
     skills: dict[tuple[int, str], int] | None = None,
+    reverse_back: dict[str, str] | None = None,
     now: datetime | None = None,
 ) -> SurveyResponse:
     """Store the answers to one invitation, once.
 
     ``answers`` maps question ids to a number (rating, recommendation), an option or a text;
     ``skills`` maps (topic id, direction) to a 1–5 self-assessment (end-of-program survey, stored
-    as the enrolment's end-phase skill ratings). Raises :class:`AlreadyAnswered` for a second
+    as the enrolment's end-phase skill ratings); ``reverse_back`` the end survey's reverse-back
+    answers (see :mod:`surveys.learning`; None: not asked). Raises :class:`AlreadyAnswered` for a second
     submit and ValidationError (code "expired") once the invitation has closed; stores nothing then.
     """
     now = _now(now)
@@ -144,6 +146,9 @@ def survey_response_submit(
     for row in answer_rows:
         row.response = response
     SurveyAnswer.objects.bulk_create(answer_rows)
+    if reverse_back is not None:
+        # Raises (rolling the whole response back) when a reverse-back answer is missing.
+        learning.return_intent_save(invitation=invitation, response=response, answers=reverse_back)
     if ratings:
         SkillRating.objects.filter(
             enrollment_id=invitation.enrollment_id, phase=SkillRating.Phase.END

@@ -10,7 +10,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from notifications.tasks import JOB_OPTIONS
-from surveys import digests, invitations
+from surveys import digests, invitations, pulse
 
 
 @shared_task(**JOB_OPTIONS)
@@ -31,3 +31,8 @@ def tick_survey_reminders() -> dict:
 @shared_task(**JOB_OPTIONS)
 def tick_lead_digest() -> dict:
     return digests.lead_digests_tick().as_dict()
+
+
+@shared_task(**JOB_OPTIONS)
+def tick_safety_pulses() -> dict:
+    return pulse.safety_pulses_tick().as_dict()

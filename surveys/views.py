@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from meetings import nudges
-from surveys import selectors, services
+from surveys import learning, pulse, selectors, services
 from surveys.forms import SurveyForm
 from surveys.models import SurveyInvitation
 
@@ -21,7 +21,12 @@ from surveys.models import SurveyInvitation
 @login_required
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
-    return render(request, "surveys/mine.html", {"groups": selectors.invitations_of(request.user)})
+    return render(request, "surveys/mine.html", {
+        "groups": selectors.invitations_of(request.user),
+        # issue 18: the junior mentor's open pulses, and a start rating still to give
+        "pulses": pulse.open_pulses_of(request.user),
+        "missing_start": learning.enrollments_missing_start(request.user),
+    })
 
 
 @login_required
@@ -50,11 +55,15 @@ def _answer(request: HttpRequest, invitation: SurveyInvitation, *, here: str) ->
         request.POST or None,
         questions=selectors.questions_for(invitation),
         skill_rows=selectors.skill_rows_for(invitation),
+        reverse_back_role=invitation.enrollment.role if learning.asks_reverse_back(invitation) else None,
     )
     if request.method == "POST" and form.is_valid():
         try:
             services.survey_response_submit(
-                invitation=invitation, answers=form.answers(), skills=form.skills()
+                invitation=invitation,
+                answers=form.answers(),
+                skills=form.skills(),
+                reverse_back=form.reverse_back(),
             )
         except services.AlreadyAnswered:
             return redirect(here)

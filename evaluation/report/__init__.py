@@ -25,6 +25,7 @@ from evaluation.report.cubes import Context, Cubes, Rows, Selection, application
 from evaluation.report.engagement import _engagement
 from evaluation.report.enrolment import _enrolment
 from evaluation.report.goals import _goals
+from evaluation.report.learning import add_reverse_back
 from evaluation.report.outcomes import _act, _outcomes
 from evaluation.report.page import Column, Report, Section, Stat, Table, cell_text, csv_rows, display_rows
 from evaluation.report.quality import _quality
@@ -61,6 +62,7 @@ def build(program: Program, filters: Filters, data: dict) -> Report:
     engagement = _engagement(ctx)
     quality = _quality(ctx)
     outcomes = _outcomes(ctx)
+    add_reverse_back(ctx, outcomes)
     act = _act(ctx)
     breakdowns = _breakdowns(ctx)
     goals = _goals(ctx)

@@ -55,3 +55,18 @@ def ago(value) -> str:
     if timezone.now() - value < dt.timedelta(minutes=1):
         return _("just now")
     return _("%(time)s ago") % {"time": timesince(value)}
+
+
+@register.simple_tag
+def reporting_line_rule() -> str:
+    """The reporting-line rule every match keeps (pairing.rules.in_reporting_line), in plain words.
+
+    The matching engine and HR's manual pairs both refuse two people anywhere in the same chain;
+    saying so beside the explanation is what lets a junior mentor trust that their mentee cannot
+    be their manager, their manager's manager, or anyone above them.
+    """
+    return _(
+        "Not in the same reporting line: matching never pairs a mentee with anyone in their whole "
+        "chain — their manager, their manager's manager and everyone above, or anyone who reports "
+        "to them, directly or further down."
+    )

@@ -160,3 +160,67 @@ def test_the_check_itself_would_catch_a_leak(client, pair):
     SessionLog.objects.create(meeting=meeting, shared_summary=MARKER)  # shared on purpose
     with pytest.raises(AssertionError):
         assert_marker_absent(client, pair.mentee.user, [reverse("meetings:log", args=[meeting.pk])])
+
+
+# --- the junior mentor's private pulse (issue 18 item 4): its note reaches HR alone -----------------
+
+PULSE_MARKER = "OTTER-91c2-PULSE-NOTE-MARKER"
+
+
+@pytest.fixture
+def pulse_scene(client, pair, hr_admin, lead, time_machine, caplog, mailoutbox):
+    """Aisha answers her pulse through the page with a low score and a note; the jobs run."""
+    from surveys import pulse
+    from surveys.models import SafetyPulse
+
+    caplog.set_level(logging.DEBUG)
+    pair.activated_at = NOW - timedelta(weeks=4)
+    pair.save(update_fields=["activated_at"])
+    pair.program.status = "running"
+    pair.program.save()
+    pulse.safety_pulses_tick()
+    row = SafetyPulse.objects.get(pair=pair)
+    client.force_login(pair.mentor.user)
+    response = client.post(reverse("surveys:pulse_answer", args=[row.pk]),
+                           {"score": "1", "note": f"I am afraid to disagree. {PULSE_MARKER}"})
+    assert response.status_code == 302
+    pulse.safety_pulses_tick()  # delivers the alert to HR
+    return SafetyPulse.objects.get(pk=row.pk)
+
+
+def test_the_pulse_note_is_shown_to_hr_on_the_pulse_page_only(client, pair, hr_admin, pulse_scene):
+    assert pulse_scene.note.endswith(PULSE_MARKER) and pulse_scene.alert == "low"
+    client.force_login(hr_admin)
+    assert PULSE_MARKER in client.get(reverse("evaluation:pulse", args=[pair.program.pk])).content.decode()
+
+
+def test_the_pulse_note_appears_nowhere_else(client, pair, hr_admin, lead, pulse_scene, caplog, mailoutbox):
+    ids = sorted({pair.pk, pair.program.pk, pair.mentor.pk, pair.mentee.pk, pulse_scene.pk,
+                  pair.mentor.user.pk, pair.mentee.user.pk})
+    urls = every_page(ids)
+    pulse_page = reverse("evaluation:pulse", args=[pair.program.pk])
+    assert pulse_page in urls
+    for user in (pair.mentee.user, lead):
+        client.force_login(user)
+        for url in urls:
+            text = client.get(url).content.decode(errors="replace")
+            assert PULSE_MARKER not in text, f"{url} shows the pulse note to {user}"
+    client.force_login(hr_admin)
+    for url in urls:
+        if url != pulse_page:
+            assert PULSE_MARKER not in client.get(url).content.decode(errors="replace"), url
+    alerts = [m for m in mailoutbox
+              if m.extra_headers.get("X-Flipside-Outbox", "").startswith("safety-pulse-alert")]
+    assert alerts and all(m.to == [hr_admin.email] for m in alerts)
+    for message in mailoutbox:
+        assert PULSE_MARKER not in message.subject + message.body
+        assert all(PULSE_MARKER not in body for body, _type in message.alternatives)
+    for record in caplog.get_records("setup") + caplog.get_records("call"):
+        assert PULSE_MARKER not in record.getMessage()
+    assert PULSE_MARKER not in str(pulse_scene) + repr(pulse_scene)
+    superuser = UserFactory(email="root@example.com", is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+    for model in admin.site._registry:
+        info = (model._meta.app_label, model._meta.model_name)
+        page = client.get(reverse("admin:{}_{}_changelist".format(*info)))
+        assert PULSE_MARKER not in page.content.decode()

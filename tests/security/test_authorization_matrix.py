@@ -97,9 +97,14 @@ EXPECT: dict[str, tuple[str, set[str] | str]] = {
     # surveys
     "surveys:mine": ("GET", SIGNED_IN), "surveys:answer": ("GET", MENTEE),
     "surveys:answer_token": ("GET", TOKEN), "surveys:unsubscribe": ("GET", TOKEN),
+    # issue 18: the start self-assessment (one's own enrolment); the pulse (the junior mentor only)
+    "surveys:learning_start": ("GET", MENTEE), "surveys:pulse_answer": ("GET", {"mentor"}),
+    "surveys:pulse_token": ("GET", TOKEN),
     # evaluation: the program's leads and HR; certificates for the program's participants
     "evaluation:list": ("GET", SIGNED_IN), "evaluation:dashboard": ("GET", LEAD),
     "evaluation:export": ("GET", LEAD),
+    # the junior mentors' pulse: HR only, never the program's leads
+    "evaluation:pulse": ("GET", HR),
     # shared summaries: the program's own leads, and only when the program allows it
     "evaluation:summaries": ("GET", {"lead"}),
     "evaluation:certificates": ("GET", LEAD), "evaluation:manager_notes": ("POST", HR),
@@ -194,6 +199,12 @@ def world(db, hr_admin, lead, mentor, mentee, django_user_model):
     scim_token, _secret = scim_token_create(name="Directory", by=hr_admin)
     upload = EmployeeImport.objects.create(raw_text="name,email,department,level,manager email\n",
                                            uploaded_by=hr_admin)
+    from surveys.models import SafetyPulse
+
+    safety_pulse = SafetyPulse.objects.create(
+        program=program, pair=pair, enrollment=pair.mentor, recipient=mentor, round=1,
+        sent_at=timezone.now(), expires_at=timezone.now() + dt.timedelta(days=7),
+        token_hash=token_hash("a-valid-pulse-token-0123456789"))
     invitation = SurveyInvitation.objects.create(
         program=program, recipient=mentee, enrollment=pair.mentee, kind="after_session", meeting=held,
         sent_at=timezone.now(), token_hash=token_hash("a-valid-survey-token-0123456789"),
@@ -238,6 +249,8 @@ def world(db, hr_admin, lead, mentor, mentee, django_user_model):
         "meetings:calendar_feed": [feed_token(mentee)],
         "surveys:answer": [invitation.pk], "surveys:answer_token": ["a-valid-survey-token-0123456789"],
         "surveys:unsubscribe": [unsubscribe_token(mentee)],
+        "surveys:learning_start": [pair.mentee.pk], "surveys:pulse_answer": [safety_pulse.pk],
+        "surveys:pulse_token": ["a-valid-pulse-token-0123456789"], "evaluation:pulse": [program.pk],
         "evaluation:dashboard": [program.pk], "evaluation:export": [program.pk, "at_risk_pairs"],
         "evaluation:summaries": [program.pk], "evaluation:certificates": [program.pk],
         "evaluation:manager_notes": [program.pk], "evaluation:certificate": [program.pk],
@@ -290,7 +303,8 @@ def test_each_persona_gets_what_the_table_says(name, world, settings):
             assert status in (403, 404), (name, persona, status)
 
 
-@pytest.mark.parametrize("name", ["meetings:calendar_feed", "surveys:answer_token", "surveys:unsubscribe"])
+@pytest.mark.parametrize("name", ["meetings:calendar_feed", "surveys:answer_token", "surveys:unsubscribe",
+                                  "surveys:pulse_token"])
 def test_a_forged_token_gets_nothing(name, world):
     url = reverse(name, args=["forged-token-0123456789abcdefghij"])
     assert Client().get(url).status_code == 404

@@ -282,6 +282,7 @@ def test_the_end_survey_stores_the_self_assessment_as_end_skill_ratings(client, 
     topics = list(invitation.program.program_topics.all())
     for pt in topics:
         data[f"skill_{pt.direction}_{pt.topic_id}"] = "4"
+    data.update(rb_again="yes", rb_other_way="maybe")  # the reverse-back questions (surveys.learning)
 
     response = client.post(reverse("surveys:answer_token", args=[token]), data)
 

@@ -9,6 +9,7 @@ from meetings.demo import seed_meetings
 from pairing.demo import seed_pairing
 from programs.demo import seed_programs
 from surveys.demo import seed_surveys
+from surveys.learning_demo import seed_learning
 
 
 class Command(BaseCommand):
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         pairing = seed_pairing(people, programs)
         seed_meetings(people, programs, pairing)
         seed_surveys(people, programs)
+        seed_learning(people, programs)
         self.stdout.write(self.style.SUCCESS(
             f"Demo organisation ready: {User.objects.count()} people."))
         self.stdout.write(f"Demo logins (password: {settings.DEMO_PASSWORD}):")
