@@ -208,6 +208,9 @@ class CircleFigures:
     ratings: list[int] = field(default_factory=list)
     raters: int = 0
     topics: list[str] = field(default_factory=list)
+    going_people: int = 0  # distinct people who said yes to a held session
+    # Who is in the circle: for counting distinct people across circles, never shown.
+    people_ids: set[int] = field(default_factory=set)
 
 
 def circle_figures(program) -> list[CircleFigures]:
@@ -215,25 +218,31 @@ def circle_figures(program) -> list[CircleFigures]:
     in a fixed number of queries."""
     circles = list(program.circles.exclude(status=Circle.Status.DRAFT).order_by("name", "id"))
     figures = {c.pk: CircleFigures(circle=c) for c in circles}
-    for circle_id, n in (CircleMember.objects.filter(circle__in=circles)
-                         .exclude(enrollment__status__in=CLOSED_ENROLMENT)
-                         .order_by().values_list("circle_id").annotate(n=Count("id"))):
-        figures[circle_id].people = n
+    for circle_id, user_id in (CircleMember.objects.filter(circle__in=circles)
+                               .exclude(enrollment__status__in=CLOSED_ENROLMENT)
+                               .values_list("circle_id", "enrollment__user_id")):
+        figures[circle_id].people_ids.add(user_id)
+    for fig in figures.values():
+        fig.people = len(fig.people_ids)
     held = CircleSession.objects.filter(circle__in=circles, status=CircleSession.Status.HELD)
     for circle_id, places in held.values_list("circle_id", "places"):
         figures[circle_id].sessions_held += 1
         figures[circle_id].places_offered += places
     attendees: dict[int, set[int]] = {}
+    going: dict[int, set[int]] = {}
     for circle_id, user_id, attended in CircleRsvp.objects.filter(
             session__in=held, answer=CircleRsvp.Answer.YES).values_list(
             "session__circle_id", "user_id", "attended"):
         fig = figures[circle_id]
         fig.going += 1
+        going.setdefault(circle_id, set()).add(user_id)
         if attended:
             fig.attended += 1
             attendees.setdefault(circle_id, set()).add(user_id)
     for circle_id, people in attendees.items():
         figures[circle_id].attendees = len(people)
+    for circle_id, people in going.items():
+        figures[circle_id].going_people = len(people)
     raters: dict[int, set[int]] = {}
     for circle_id, user_id, rating in CircleFeedback.objects.filter(session__in=held).values_list(
             "session__circle_id", "user_id", "rating"):

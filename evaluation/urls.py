@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from evaluation import views
+from evaluation import circle_views, views
 
 app_name = "evaluation"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.dashboard, name="dashboard"),
     path("<int:pk>/export/<slug:table>.csv", views.export, name="export"),
     path("<int:pk>/summaries/", views.summaries, name="summaries"),
+    path("<int:pk>/circles/", circle_views.circles_dashboard, name="circles"),
     path("<int:pk>/certificates/", views.certificates, name="certificates"),
     path("<int:pk>/certificates/manager-notes/", views.manager_notes, name="manager_notes"),
     path("certificate/<int:program_pk>/", views.certificate, name="certificate"),

@@ -108,7 +108,7 @@ EXPECT: dict[str, tuple[str, set[str] | str]] = {
     "surveys:answer_token": ("GET", TOKEN), "surveys:unsubscribe": ("GET", TOKEN),
     # evaluation: the program's leads and HR; certificates for the program's participants
     "evaluation:list": ("GET", SIGNED_IN), "evaluation:dashboard": ("GET", LEAD),
-    "evaluation:export": ("GET", LEAD),
+    "evaluation:export": ("GET", LEAD), "evaluation:circles": ("GET", LEAD),
     # shared summaries: the program's own leads, and only when the program allows it
     "evaluation:summaries": ("GET", {"lead"}),
     "evaluation:certificates": ("GET", LEAD), "evaluation:manager_notes": ("POST", HR),
@@ -265,7 +265,8 @@ def world(db, hr_admin, lead, mentor, mentee, django_user_model):
         "surveys:answer": [invitation.pk], "surveys:answer_token": ["a-valid-survey-token-0123456789"],
         "surveys:unsubscribe": [unsubscribe_token(mentee)],
         "evaluation:dashboard": [program.pk], "evaluation:export": [program.pk, "at_risk_pairs"],
-        "evaluation:summaries": [program.pk], "evaluation:certificates": [program.pk],
+        "evaluation:summaries": [program.pk], "evaluation:circles": [program.pk],
+        "evaluation:certificates": [program.pk],
         "evaluation:manager_notes": [program.pk], "evaluation:certificate": [program.pk],
         "evaluation:consent": [program.pk],
         "api_tokens:revoke": [api_token.pk],
