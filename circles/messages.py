@@ -17,6 +17,9 @@ Whether a message is still wanted is decided when it is built, so the checks are
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -46,13 +49,28 @@ def _queue(rows: list[CircleMessage], kind: str, *, now: datetime | None = None,
         outbox.send_soon(ids.values())
 
 
+# Off inside notices_not_queued(): the rows are still written, nothing is sent for them.
+_queue_notices: ContextVar[bool] = ContextVar("queue_circle_notices", default=True)
+
+
+@contextmanager
+def notices_not_queued() -> Iterator[None]:
+    """Write notices without queueing their messages: the demo's history is not news."""
+    token = _queue_notices.set(False)
+    try:
+        yield
+    finally:
+        _queue_notices.reset(token)
+
+
 def notices_queue(session: CircleSession, *, kind: str, recipients) -> list[int]:
     """Write one notice per person for the session's current sequence and queue its message
     (call inside the change's transaction)."""
     rows = [CircleMessage.objects.create(session=session, recipient=user, kind=kind,
                                          sequence=session.ics_sequence, starts_at=session.starts_at)
             for user in recipients]
-    _queue(rows, NOTICE, soon=True)
+    if _queue_notices.get():
+        _queue(rows, NOTICE, soon=True)
     return [row.pk for row in rows]
 
 
