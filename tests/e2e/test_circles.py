@@ -130,7 +130,8 @@ def test_hr_creates_a_learning_circle_the_host_books_seniors_answer_and_the_host
     # Robert reads the shared notes on his phone: not Aisha's reflection; the page fits 390 px.
     phone = window(robert.email, viewport=PHONE)
     phone.goto(f"/circles/session/{session.pk}/notes/")
-    expect(phone.get_by_role("region", name="Shared summary")).to_contain_text("Prompts for three real tasks.")
+    summary = phone.get_by_role("region", name="Shared summary")
+    expect(summary).to_contain_text("Prompts for three real tasks.")
     expect(phone.get_by_text("Try one prompt on a real e-mail")).to_be_visible()
     assert "AISHA-ONLY-NOTE" not in phone.content()
     for path in (f"/circles/session/{session.pk}/", f"/circles/{circle.pk}/", "/circles/"):
