@@ -40,6 +40,22 @@ def _address(email: str, name: str, **params: str) -> vCalAddress:
     return address
 
 
+def calendar_document(method: str | None) -> Calendar:
+    """An empty calendar with Flipside's PRODID (for other apps' invitations, e.g. circles)."""
+    return _calendar(method)
+
+
+def calendar_address(email: str, name: str, **params: str) -> vCalAddress:
+    """An ORGANIZER/ATTENDEE value: ``mailto:`` address, display name and parameters."""
+    return _address(email, name, **params)
+
+
+def organizer() -> vCalAddress:
+    """Flipside itself, from DEFAULT_FROM_EMAIL: the organizer of every event it sends."""
+    organizer_name, organizer_email = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return _address(organizer_email or "flipside@localhost", organizer_name or "Flipside")
+
+
 def meeting_url(meeting: Meeting) -> str:
     return settings.SITE_URL + reverse("meetings:meeting", args=[meeting.pk])
 
@@ -66,9 +82,7 @@ def _event(meeting: Meeting, *, sequence: int, cancelled: bool, stamp: datetime)
         # Calendars show the description, not the page: say why there is no link to click.
         description = _("Video call — link to follow from your partner.") + "\n" + description
     event.add("description", description)
-    organizer_name, organizer_email = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    event.add("organizer", _address(organizer_email or "flipside@localhost", organizer_name or "Flipside"),
-              encode=0)
+    event.add("organizer", organizer(), encode=0)
     for user in (mentor, mentee):
         event.add("attendee", _address(user.email, user.display_name, role="REQ-PARTICIPANT",
                                        partstat="ACCEPTED", rsvp="FALSE"), encode=0)
@@ -89,11 +103,14 @@ def meeting_ics(meeting: Meeting, *, method: str, sequence: int | None = None) -
     return calendar.to_ical()
 
 
-def feed_ics(meetings: Iterable[Meeting], *, name: str) -> bytes:
-    """A person's subscription feed: their booked sessions, same UIDs as the invitations."""
+def feed_ics(meetings: Iterable[Meeting], *, name: str, extra: Iterable[Event] = ()) -> bytes:
+    """A person's subscription feed: their booked sessions, same UIDs as the invitations, and the
+    ``extra`` events other apps provide (see :mod:`meetings.feed_providers`)."""
     calendar = _calendar("PUBLISH")
     calendar.add("x-wr-calname", name)
     stamp = timezone.now()
     for meeting in meetings:
         calendar.add_component(_event(meeting, sequence=meeting.ics_sequence, cancelled=False, stamp=stamp))
+    for event in extra:
+        calendar.add_component(event)
     return calendar.to_ical()

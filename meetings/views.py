@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from meetings import selectors, services
+from meetings import feed_providers, selectors, services
 from meetings.forms import (
     BookForm,
     CancelForm,
@@ -361,7 +361,8 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     user = selectors.feed_user(token)
     if user is None:
         raise Http404
-    body = feed_ics(selectors.feed_meetings(user), name=_("Flipside mentoring"))
+    body = feed_ics(selectors.feed_meetings(user), name=_("Flipside mentoring"),
+                    extra=feed_providers.events_for(user))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="flipside.ics"'
     response["X-Robots-Tag"] = "noindex"

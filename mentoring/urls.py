@@ -22,6 +22,7 @@ urlpatterns = [
     path("programs/", include("programs.urls")),
     path("mentoring/", include("pairing.urls")),
     path("sessions/", include("meetings.urls")),
+    path("circles/", include("circles.urls")),
     path("surveys/", include("surveys.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("", include("scim.urls")),

@@ -2,7 +2,8 @@
 
 A marker written in a private reflection must appear on the author's own log page and nowhere
 else: not to the partner, HR, program leads, the Django admin, the calendar feed, any e-mail or
-the application log.
+the application log. The same holds for a reflection on a circle session's notes: not the circle's
+other members either.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from django.contrib import admin
 from django.core import mail
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
+from circles import services as circle_services
+from circles.models import CircleReflection
 from meetings import selectors, services
 from meetings.models import PrivateReflection, SessionLog
 from notifications import outbox
-from tests.factories import MeetingFactory, UserFactory
+from tests.factories import MeetingFactory, MenteeEnrollmentFactory, UserFactory
 from tests.meetings.conftest import NOW, at, slot
 
 MARKER = "ZEBRA-7f3a-PRIVATE-MARKER"
@@ -65,6 +68,14 @@ def scene(client, pair, hr_admin, lead, time_machine, caplog):
                                        slots_utc=[slot(at(date(2027, 3, 2), 14))], mode="video",
                                        video_link="https://meet.example.com/x")
     services.meeting_confirm(meeting=meeting, user=pair.mentee.user, slot_id=meeting.slots.get().pk)
+    # Aisha also hosts a learning circle Robert is in, with a session the same week.
+    circle = circle_services.circle_create(
+        program=pair.program, by=hr_admin, name="AI circle", kind="learning", hosts=[pair.mentor],
+        members=[pair.mentee, MenteeEnrollmentFactory(program=pair.program)])
+    circle_session = circle_services.session_book(
+        circle=circle, booker=pair.mentor.user, starts_at=at(date(2027, 3, 2), 10),
+        ends_at=at(date(2027, 3, 2), 11), places=2, mode="video", video_link="https://meet.example.com/c")
+    circle_services.rsvp_set(session=circle_session, user=pair.mentee.user, answer="yes")
     time_machine.move_to(NOW + timedelta(days=2), tick=False)
     client.force_login(pair.mentor.user)
     response = client.post(reverse("meetings:log", args=[meeting.pk]), {
@@ -72,6 +83,11 @@ def scene(client, pair, hr_admin, lead, time_machine, caplog):
         "reflection": f"I felt nervous. {MARKER}", "goal_note": "", "action_0_text": "",
         "action_1_text": ""})
     assert response.status_code == 302
+    response = client.post(reverse("circles:notes", args=[circle_session.pk]), {
+        "summary_revision": "0", "shared_summary": "Prompting basics.", "reflection": f"Circle: {MARKER}",
+        "action_owner": "", "action_text": ""})
+    assert response.status_code == 302
+    circle_services.circle_note_save(session=circle_session, author=pair.mentee.user, reflection="Own")
     services.session_log_save(meeting=meeting, author=pair.mentee.user, reflection="Robert's own note")
     # Later changes send more e-mails (after the reflection exists).
     later = services.meeting_propose(pair=pair, proposer=pair.mentee.user,
@@ -80,8 +96,13 @@ def scene(client, pair, hr_admin, lead, time_machine, caplog):
     services.meeting_confirm(meeting=later, user=pair.mentor.user, slot_id=later.slots.get().pk)
     services.meeting_cancel(meeting=later, user=pair.mentor.user, reason="Conflict")
     outbox.deliver_due()
+    circle_services.session_cancel(session=circle_services.session_book(
+        circle=circle, booker=pair.mentor.user, starts_at=at(date(2027, 3, 9), 10),
+        ends_at=at(date(2027, 3, 9), 11), places=2), user=pair.mentor.user, reason="Offsite")
+    outbox.deliver_due()
     pair.program.leads_can_read_summaries = True
     pair.program.save()
+    meeting.circle, meeting.circle_session = circle, circle_session
     return meeting
 
 
@@ -89,6 +110,8 @@ def test_the_author_sees_their_own_reflection(client, pair, scene):
     client.force_login(pair.mentor.user)
     assert MARKER in client.get(reverse("meetings:log", args=[scene.pk])).content.decode()
     assert PrivateReflection.objects.filter(text__contains=MARKER, author=pair.mentor.user).count() == 1
+    assert MARKER in client.get(reverse("circles:notes", args=[scene.circle_session.pk])).content.decode()
+    assert CircleReflection.objects.filter(text__contains=MARKER, author=pair.mentor.user).count() == 1
 
 
 def test_the_partner_never_sees_it(client, pair, scene):
@@ -97,13 +120,16 @@ def test_the_partner_never_sees_it(client, pair, scene):
     log_page = client.get(reverse("meetings:log", args=[scene.pk])).content.decode()
     assert "We covered cloud basics." in log_page  # the shared summary is shared
     assert "Robert&#x27;s own note" in log_page  # and Robert sees his own
-    assert_marker_absent(client, robert, every_page([pair.pk, scene.pk, pair.program.pk, pair.mentee.pk]))
+    circle_notes = client.get(reverse("circles:notes", args=[scene.circle_session.pk])).content.decode()
+    assert "Prompting basics." in circle_notes and "Own" in circle_notes  # shared, and his own
+    assert_marker_absent(client, robert, every_page([pair.pk, scene.pk, pair.program.pk, pair.mentee.pk,
+                                                     scene.circle.pk, scene.circle_session.pk]))
 
 
 def test_hr_admins_and_leads_never_see_it(client, pair, scene, hr_admin, lead):
     log = SessionLog.objects.get()
     ids = sorted({pair.pk, scene.pk, pair.program.pk, pair.mentor.pk, pair.mentee.pk, log.pk,
-                  pair.mentor.user.pk, pair.mentee.user.pk})
+                  pair.mentor.user.pk, pair.mentee.user.pk, scene.circle.pk, scene.circle_session.pk})
     urls = every_page(ids)
     assert len(urls) > 20
     assert_marker_absent(client, hr_admin, urls)
@@ -120,7 +146,7 @@ def test_the_django_admin_never_shows_it(client, scene):
     for model, _model_admin in admin.site._registry.items():
         info = (model._meta.app_label, model._meta.model_name)
         urls.append(reverse("admin:{}_{}_changelist".format(*info)))
-        if model._meta.app_label == "meetings":
+        if model._meta.app_label in ("meetings", "circles"):
             for obj in model.objects.all()[:5]:
                 urls.append(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]))
                 urls.append(reverse("admin:{}_{}_delete".format(*info), args=[obj.pk]))
@@ -152,6 +178,8 @@ def test_the_calendar_feed_emails_and_logs_never_carry_it(client, pair, scene, c
 def test_string_forms_of_log_objects_carry_no_content(pair, scene):
     reflection = PrivateReflection.objects.get(author=pair.mentor.user)
     assert MARKER not in str(reflection) and MARKER not in repr(reflection)
+    circle_reflection = CircleReflection.objects.get(author=pair.mentor.user)
+    assert MARKER not in str(circle_reflection) and MARKER not in repr(circle_reflection)
     assert "cloud basics" not in str(SessionLog.objects.get())
 
 

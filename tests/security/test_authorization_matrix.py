@@ -37,6 +37,7 @@ HR = {"hr", "superuser"}
 PAIR = {"mentor", "mentee"}
 LEAD = {"lead", "hr", "superuser"}
 MENTEE = {"mentee"}
+HOST = {"mentor"}  # the junior hosting the circle
 PUBLIC = set(PERSONAS)
 TOKEN = "token"  # the URL carries its own credential: anyone holding it gets through
 
@@ -94,6 +95,14 @@ EXPECT: dict[str, tuple[str, set[str] | str]] = {
     "meetings:cancel": ("GET", PAIR), "meetings:place": ("GET", PAIR), "meetings:outcome": ("POST", PAIR),
     "meetings:log": ("GET", PAIR), "meetings:action_done": ("POST", PAIR),
     "meetings:calendar_revoke": ("POST", SIGNED_IN), "meetings:calendar_feed": ("GET", TOKEN),
+    # circles: hosts and members only (host-only actions for the junior host); HR's own pages
+    "circles:mine": ("GET", SIGNED_IN), "circles:circle": ("GET", PAIR), "circles:join": ("POST", PAIR),
+    "circles:book": ("GET", HOST), "circles:session": ("GET", PAIR), "circles:rsvp": ("POST", MENTEE),
+    "circles:confirm": ("POST", HOST), "circles:cancel": ("GET", HOST), "circles:attendance": ("POST", HOST),
+    "circles:notes": ("GET", PAIR), "circles:feedback": ("GET", PAIR),
+    "circles:action_done": ("POST", MENTEE),
+    "circles:hr_list": ("GET", HR), "circles:hr_new": ("GET", HR), "circles:hr_propose": ("POST", HR),
+    "circles:hr_circle": ("GET", HR), "circles:hr_status": ("POST", HR),
     # surveys
     "surveys:mine": ("GET", SIGNED_IN), "surveys:answer": ("GET", MENTEE),
     "surveys:answer_token": ("GET", TOKEN), "surveys:unsubscribe": ("GET", TOKEN),
@@ -102,7 +111,7 @@ EXPECT: dict[str, tuple[str, set[str] | str]] = {
     "surveys:pulse_token": ("GET", TOKEN),
     # evaluation: the program's leads and HR; certificates for the program's participants
     "evaluation:list": ("GET", SIGNED_IN), "evaluation:dashboard": ("GET", LEAD),
-    "evaluation:export": ("GET", LEAD),
+    "evaluation:export": ("GET", LEAD), "evaluation:circles": ("GET", LEAD),
     # the junior mentors' pulse: HR only, never the program's leads
     "evaluation:pulse": ("GET", HR),
     # shared summaries: the program's own leads, and only when the program allows it
@@ -215,6 +224,23 @@ def world(db, hr_admin, lead, mentor, mentee, django_user_model):
     from api.tokens import api_token_create
 
     api_token, _secret = api_token_create(user=mentee, name="sync")
+    from circles.models import Circle, CircleActionItem, CircleMember, CircleSession
+    from tests.factories import MenteeEnrollmentFactory
+
+    circle = Circle.objects.create(program=program, name="AI for leaders", kind="learning", places=4)
+    CircleMember.objects.create(circle=circle, enrollment=pair.mentor, role="host")
+    CircleMember.objects.create(circle=circle, enrollment=pair.mentee, role="member")
+    CircleMember.objects.create(circle=circle, enrollment=MenteeEnrollmentFactory(program=program))
+    open_circle = Circle.objects.create(program=program, name="Open hour", kind="open", places=10)
+    CircleMember.objects.create(circle=open_circle, enrollment=pair.mentor, role="host")
+    soon = timezone.now().replace(microsecond=0) + dt.timedelta(days=5)
+    circle_upcoming = CircleSession.objects.create(circle=circle, starts_at=soon,
+                                                   ends_at=soon + dt.timedelta(hours=1), places=2)
+    circle_held = CircleSession.objects.create(circle=circle, starts_at=soon - dt.timedelta(days=10),
+                                               ends_at=soon - dt.timedelta(days=10, hours=-1), places=2,
+                                               status="held")
+    circle_item = CircleActionItem.objects.create(circle=circle, session=circle_held, owner=mentee,
+                                                  text="Try")
     args = {
         "privacy:erase": [mentee.pk],
         "programs:detail": [program.pk], "programs:about": [program.pk],
@@ -252,10 +278,18 @@ def world(db, hr_admin, lead, mentor, mentee, django_user_model):
         "surveys:learning_start": [pair.mentee.pk], "surveys:pulse_answer": [safety_pulse.pk],
         "surveys:pulse_token": ["a-valid-pulse-token-0123456789"], "evaluation:pulse": [program.pk],
         "evaluation:dashboard": [program.pk], "evaluation:export": [program.pk, "at_risk_pairs"],
-        "evaluation:summaries": [program.pk], "evaluation:certificates": [program.pk],
+        "evaluation:summaries": [program.pk], "evaluation:circles": [program.pk],
+        "evaluation:certificates": [program.pk],
         "evaluation:manager_notes": [program.pk], "evaluation:certificate": [program.pk],
         "evaluation:consent": [program.pk],
         "api_tokens:revoke": [api_token.pk],
+        "circles:circle": [circle.pk], "circles:join": [open_circle.pk], "circles:book": [circle.pk],
+        "circles:session": [circle_upcoming.pk], "circles:rsvp": [circle_upcoming.pk],
+        "circles:confirm": [circle_upcoming.pk], "circles:cancel": [circle_upcoming.pk],
+        "circles:attendance": [circle_held.pk], "circles:notes": [circle_held.pk],
+        "circles:feedback": [circle_held.pk], "circles:action_done": [circle_item.pk],
+        "circles:hr_list": [program.pk], "circles:hr_new": [program.pk], "circles:hr_propose": [program.pk],
+        "circles:hr_circle": [circle.pk], "circles:hr_status": [circle.pk],
     }
     return {"users": users, "args": args, "program": program}
 

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_LOGINS, seed_people
 from accounts.models import User
+from circles.demo import seed_circles
 from meetings.demo import seed_meetings
 from pairing.demo import seed_pairing
 from programs.demo import seed_programs
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         seed_meetings(people, programs, pairing)
         seed_surveys(people, programs)
         seed_learning(people, programs)
+        seed_circles(people, programs)
         self.stdout.write(self.style.SUCCESS(
             f"Demo organisation ready: {User.objects.count()} people."))
         self.stdout.write(f"Demo logins (password: {settings.DEMO_PASSWORD}):")
