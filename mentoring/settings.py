@@ -353,6 +353,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "program-surveys": {"task": "surveys.tasks.tick_program_surveys", "schedule": 60.0},
     "survey-reminders": {"task": "surveys.tasks.tick_survey_reminders", "schedule": 60.0},
     "nudges": {"task": "meetings.tasks.tick_nudges", "schedule": 60.0},
+    "commitment": {"task": "meetings.tasks.tick_commitment", "schedule": 60.0},
     "lead-digest": {"task": "surveys.tasks.tick_lead_digest", "schedule": 3600.0},
     "certificates": {"task": "evaluation.tasks.tick_certificates", "schedule": 60.0},
     "retention": {"task": "programs.tasks.purge_expired_programs", "schedule": 6 * 3600.0},

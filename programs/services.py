@@ -52,6 +52,9 @@ SECTION_FIELDS: dict[str, list[str]] = {
     "surveys": ["reminder_first_hours", "reminder_second_hours", "survey_after_session",
                 "survey_delay_hours", "survey_mid_program", "survey_end_program",
                 "survey_expiry_days", "retention_days"],
+    # Commitment guard and recurring slots (issue 18, item 2).
+    "commitment": ["commitment_rebook_days", "commitment_max_cancellations", "commitment_sponsor_name",
+                   "commitment_sponsor_email", "series_allowed"],
 }
 
 # Configuration copied by program_clone (everything on the row except identity, status and dates).
