@@ -49,6 +49,14 @@ def _load(messages: list[Message]) -> None:
         "series__answered_by",
         "series__ended_by",
     )
+    # The newest calendar file per series and person carries the current state: older ones are skipped.
+    newest: dict[tuple[int, int], int] = {}
+    for series_id, recipient_id, pk in SeriesNotice.objects.filter(
+        series__in={m.ref.series_id for m in messages if m.ref}, kind__in=list(METHODS)
+    ).values_list("series_id", "recipient_id", "id"):
+        newest[(series_id, recipient_id)] = max(newest.get((series_id, recipient_id), 0), pk)
+    for message in messages:
+        message.newest = newest
 
 
 def _build(message: Message):
@@ -58,6 +66,8 @@ def _build(message: Message):
     if notice is None:
         return kinds.Skip("deleted")
     series, recipient = notice.series, notice.recipient
+    if notice.kind in METHODS and message.newest.get((notice.series_id, notice.recipient_id)) != notice.pk:
+        return kinds.Skip("superseded")
     pair = series.pair
     url = render.site_url(reverse("meetings:pair", args=[pair.pk]))
     attachments = []
