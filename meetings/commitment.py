@@ -72,8 +72,9 @@ def pair_counts(pair: Pair) -> dict[str, dict[str, int]]:
 def _agreed_since() -> Exists:
     """Whether the pair agreed a time after this event (annotates MeetingEvent rows)."""
     return Exists(
-        MeetingEvent.objects.filter(
-            meeting__pair_id=OuterRef("meeting__pair_id"), kind__in=AGREED, at__gt=OuterRef("at")
+        MeetingEvent.objects.filter(meeting__pair_id=OuterRef("meeting__pair_id"), kind__in=AGREED).filter(
+            # Later, or in the same instant but recorded after it (the id breaks the tie).
+            Q(at__gt=OuterRef("at")) | Q(at=OuterRef("at"), pk__gt=OuterRef("pk"))
         )
     )
 
