@@ -19,9 +19,10 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 
-from accounts.dates import show_date, show_time, show_weekday
+from accounts.dates import show_date, show_time
 from meetings import series_notices
 from meetings.formatting import zone_label
 from meetings.models import (
@@ -93,7 +94,7 @@ def describe(series: MeetingSeries, viewer=None) -> str:
     )
     text = _("%(every)s on %(weekday)s at %(time)s (%(city)s), %(first)s – %(last)s") % {
         "every": every,
-        "weekday": show_weekday(first, zone),
+        "weekday": WEEKDAYS[first.astimezone(zone).weekday()],
         "time": show_time(first, zone),
         "city": zone_label(zone),
         "first": show_date(series.first_day),

@@ -94,6 +94,8 @@ EXPECT: dict[str, tuple[str, set[str] | str]] = {
     "meetings:cancel": ("GET", PAIR), "meetings:place": ("GET", PAIR), "meetings:outcome": ("POST", PAIR),
     "meetings:log": ("GET", PAIR), "meetings:action_done": ("POST", PAIR),
     "meetings:calendar_revoke": ("POST", SIGNED_IN), "meetings:calendar_feed": ("GET", TOKEN),
+    "meetings:series_propose": ("GET", PAIR), "meetings:series_answer": ("POST", PAIR),
+    "meetings:series_end": ("GET", PAIR),
     # surveys
     "surveys:mine": ("GET", SIGNED_IN), "surveys:answer": ("GET", MENTEE),
     "surveys:answer_token": ("GET", TOKEN), "surveys:unsubscribe": ("GET", TOKEN),
@@ -179,6 +181,12 @@ def world(db, hr_admin, lead, mentor, mentee, django_user_model):
     start = timezone.now().replace(minute=0, second=0, microsecond=0) + dt.timedelta(days=10)
     ProposedSlot.objects.create(meeting=proposed, starts_at=start, ends_at=start + dt.timedelta(minutes=45))
     item = ActionItem.objects.create(pair=pair, log=log, text="Try the AI tool", owner=mentee)
+    from meetings.models import MeetingSeries
+
+    series = MeetingSeries.objects.create(
+        pair=pair, zone="Europe/Berlin", first_day=timezone.localdate() + dt.timedelta(days=7),
+        start_time=dt.time(9), minutes=45, interval_weeks=2,
+        until=timezone.localdate() + dt.timedelta(days=70), proposed_by=mentor)
     from pairing.models import AvailabilityWindow, Expertise, LearningInterest, Profile
 
     profile = Profile.objects.create(user=mentee)
@@ -236,6 +244,8 @@ def world(db, hr_admin, lead, mentor, mentee, django_user_model):
         "meetings:cancel": [upcoming.pk], "meetings:place": [upcoming.pk], "meetings:outcome": [held.pk],
         "meetings:log": [held.pk], "meetings:action_done": [item.pk],
         "meetings:calendar_feed": [feed_token(mentee)],
+        "meetings:series_propose": [pair.pk], "meetings:series_answer": [series.pk],
+        "meetings:series_end": [series.pk],
         "surveys:answer": [invitation.pk], "surveys:answer_token": ["a-valid-survey-token-0123456789"],
         "surveys:unsubscribe": [unsubscribe_token(mentee)],
         "evaluation:dashboard": [program.pk], "evaluation:export": [program.pk, "at_risk_pairs"],
