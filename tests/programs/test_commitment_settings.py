@@ -23,7 +23,7 @@ def test_the_program_page_shows_the_commitment_settings_with_an_edit_link(hr_cli
     html = hr_client.get(reverse("programs:detail", args=[draft.pk])).content.decode()
 
     assert 'id="commitment"' in html
-    assert reverse("programs:edit", args=[draft.pk, "commitment"]) in html
+    assert f'href="{reverse("programs:edit", args=[draft.pk, "commitment"])}">Edit<' in html
     assert "The program leads" in html and "Pairs may agree one" in html
 
 
