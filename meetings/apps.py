@@ -8,8 +8,10 @@ class MeetingsConfig(AppConfig):
 
     def ready(self) -> None:
         # The kinds of message this app sends, so any worker can build them.
-        from meetings import notices, nudges, reminders
+        from meetings import commitment, notices, nudges, reminders, series_notices
 
+        commitment.register()
+        series_notices.register()
         notices.register()
         nudges.register()
         reminders.register()

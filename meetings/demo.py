@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from meetings import services
+from meetings import demo_commitment, services
 from meetings.models import ActionItem, Meeting
 from pairing.models import Pair
 from programs.demo import history_anchor
@@ -178,6 +178,11 @@ def seed_meetings(people: dict, programs: dict, pairing: dict | None = None) -> 
         with services.notices_not_queued():  # demo history is not news: nobody gets messages about it
             _seed_all(pairs, demo_mentor=demo_mentor, demo_mentee=demo_mentee, now=now, anchor=anchor,
                       rng=rng, topics=topics)
+            # The commitment guard and a recurring slot (issue 18, item 2).
+            demo_pair = next((p for p in pairs
+                              if (p.mentor.user, p.mentee.user) == (demo_mentor, demo_mentee)), None)
+            demo_commitment.seed_commitment(pairs, demo_pair=demo_pair, now=now, anchor=anchor,
+                                            hour_of=_meeting_hour)
     finally:
         quiet.setLevel(level)
     # Older action items were done long ago; the latest ones are still open.

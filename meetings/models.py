@@ -147,6 +147,11 @@ class MeetingEvent(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         HELD = "held", _("Marked as held")
         NO_SHOW = "no_show", _("Marked as no-show")
+        # A recurring slot (meetings.series): an instance put in place when the pair agreed the
+        # series, and an instance dropped because the pair ended the series (neither is a choice
+        # about one session, so neither counts for the commitment guard).
+        SCHEDULED = "scheduled", _("Scheduled by the recurring slot")
+        SERIES_ENDED = "series_ended", _("Dropped: the recurring slot ended")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
@@ -396,3 +401,138 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed v{self.version} of user {self.user_id}"
+
+
+# --- Recurring slots and the commitment guard (issue 18, item 2) ------------------------------
+
+
+class MeetingSeries(models.Model):
+    """A protected recurring slot a pair agreed: every ``interval_weeks`` weeks at ``start_time`` in
+    ``zone`` (the proposer's zone, so the wall-clock time holds across daylight-saving changes),
+    from ``first_day`` up to ``until``. One side proposes, the other accepts; every instance is then
+    a confirmed :class:`Meeting` linked by :class:`SeriesOccurrence` (see meetings.series)."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        ACTIVE = "active", _("Agreed")
+        DECLINED = "declined", _("Declined")
+        ENDED = "ended", _("Ended")
+
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="series")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    zone = models.CharField(_("time zone"), max_length=64)
+    first_day = models.DateField(_("first session"))
+    start_time = models.TimeField(_("starts at"))
+    minutes = models.PositiveSmallIntegerField(_("length (minutes)"))
+    interval_weeks = models.PositiveSmallIntegerField(
+        _("every (weeks)"), validators=[MinValueValidator(1), MaxValueValidator(4)])
+    until = models.DateField(_("last possible day"))
+    mode = models.CharField(_("how you meet"), max_length=10, choices=Meeting.Mode.choices,
+                            default=Meeting.Mode.VIDEO)
+    location = models.CharField(_("place"), max_length=200, blank=True)
+    video_link = models.URLField(_("video link"), max_length=500, blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField(_("reason"), max_length=1000, blank=True)
+    ics_uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    ics_sequence = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One open series per pair: a second proposal waits until the first is answered or ended.
+            models.UniqueConstraint(fields=["pair"], condition=Q(status__in=["proposed", "active"]),
+                                    name="series_one_open_per_pair"),
+            models.CheckConstraint(name="series_interval_1_4",
+                                   condition=Q(interval_weeks__gte=1, interval_weeks__lte=4)),
+            models.CheckConstraint(name="series_until_after_first",
+                                   condition=Q(until__gte=models.F("first_day"))),
+        ]
+
+    def __str__(self) -> str:
+        return f"Series {self.pk} of pair {self.pair_id} ({self.status})"
+
+    @property
+    def ics_uid_value(self) -> str:
+        return f"series-{self.ics_uid}@flipside"
+
+
+class SeriesOccurrence(models.Model):
+    """One instance of a series: its meeting and its original start (the iCalendar RECURRENCE-ID,
+    which stays the same when the instance is moved)."""
+
+    series = models.ForeignKey(MeetingSeries, on_delete=models.CASCADE, related_name="occurrences")
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="series_occurrence")
+    recurrence_id = models.DateTimeField()
+
+    class Meta:
+        ordering = ["recurrence_id"]
+        constraints = [models.UniqueConstraint(fields=["series", "recurrence_id"], name="occurrence_once")]
+
+    def __str__(self) -> str:
+        return f"Occurrence {self.recurrence_id:%Y-%m-%d %H:%M} UTC of series {self.series_id}"
+
+
+class SeriesNotice(models.Model):
+    """One e-mail about a whole series to one person (the proposal, its answer, the calendar
+    invitation with its RRULE, an update or a cancellation); sent through the outbox (kind
+    "series-notice", ``ref_id`` = this row)."""
+
+    class Kind(models.TextChoices):
+        PROPOSED = "proposed", _("Recurring slot proposed")
+        DECLINED = "declined", _("Recurring slot declined")
+        REQUEST = "request", _("Calendar invitation for the series")
+        CANCEL = "cancel", _("Calendar cancellation for the series")
+
+    series = models.ForeignKey(MeetingSeries, on_delete=models.CASCADE, related_name="notices")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sequence = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["series", "recipient", "sequence", "kind"],
+                                               name="series_notice_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.sequence} for series {self.series_id} to user {self.recipient_id}"
+
+
+class CommitmentAlert(models.Model):
+    """One message of the commitment guard (meetings.commitment): a reminder to the mentee to agree
+    a new time, or a note to the sponsor or a program lead. Unique per pair, kind, trigger and
+    address: the row is the idempotency key, so no tick ever sends one twice."""
+
+    class Kind(models.TextChoices):
+        REBOOK_NUDGE = "rebook_nudge", _("Reminder to agree a new time")
+        REBOOK_OVERDUE = "rebook_overdue", _("No new time agreed")
+        CANCELLATIONS = "cancellations", _("Repeated cancellations")
+
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="commitment_alerts")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # What fired it: "cancel:<event id>" for a cancellation waiting for a new time, "<side>:<count>"
+    # for the n-th cancellation by one side.
+    trigger = models.CharField(max_length=40)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                                  related_name="+")
+    email = models.EmailField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["pair", "kind", "trigger", "email"],
+                                               name="commitment_alert_once")]
+        indexes = [models.Index(fields=["id"], condition=Q(sent_at__isnull=True),
+                                name="commitment_alert_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.trigger}) for pair {self.pair_id}"

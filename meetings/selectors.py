@@ -159,7 +159,8 @@ def pair_page(pair: Pair, user, *, now: datetime | None = None) -> dict[str, obj
         "held_count", "last_held", "next_booked").get()
     for key, value in counted.items():
         setattr(pair, key, value)
-    meetings = list(pair.meetings.select_related("log__updated_by", "proposed_by", "cancelled_by")
+    meetings = list(pair.meetings.select_related("log__updated_by", "proposed_by", "cancelled_by",
+                                                 "series_occurrence")
                     .prefetch_related("slots").order_by("starts_at", "created_at"))
     groups: dict[str, list[Meeting]] = {"waiting": [], "mine": [], "upcoming": [], "wrap_up": [],
                                         "past": [], "cancelled": []}
@@ -239,7 +240,8 @@ def sessions_page(user, *, now: datetime | None = None) -> dict[str, object]:
     """The person's sessions across their pairs: waiting, upcoming, recent past."""
     now = now or timezone.now()
     base = (Meeting.objects.filter(_member_of(user, "pair__"), pair__status__in=VISIBLE_PAIR_STATUSES)
-            .select_related("pair__program", "pair__mentor__user", "pair__mentee__user", "proposed_by"))
+            .select_related("pair__program", "pair__mentor__user", "pair__mentee__user", "proposed_by",
+                            "series_occurrence"))
     return {
         "waiting": list(base.filter(status=Meeting.Status.PROPOSED).exclude(proposed_by=user)
                         .prefetch_related("slots").order_by("created_at")),
@@ -337,7 +339,9 @@ def feed_meetings(user) -> QuerySet[Meeting]:
     return (Meeting.objects
             .filter(_member_of(user, "pair__"), pair__status__in=VISIBLE_PAIR_STATUSES,
                     status__in=[Meeting.Status.CONFIRMED, Meeting.Status.HELD])
-            .select_related("pair__mentor__user", "pair__mentee__user")
+            .select_related("pair__mentor__user", "pair__mentee__user",
+                            "series_occurrence__series__pair__mentor__user",
+                            "series_occurrence__series__pair__mentee__user")
             .order_by("starts_at"))
 
 

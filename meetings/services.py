@@ -220,6 +220,11 @@ def notices_not_queued() -> Iterator[None]:
         _queue_notices.reset(token)
 
 
+def notices_queued() -> bool:
+    """False inside notices_not_queued() (other notice writers, e.g. meetings.series, honour it too)."""
+    return _queue_notices.get()
+
+
 def _notify(meeting: Meeting, *, kind: str, change: str, recipients) -> list[int]:
     return notices.meeting_notices_queue(meeting, kind=kind, change=change, recipients=recipients,
                                          queue=_queue_notices.get())

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from meetings import views
+from meetings import series_views, views
 
 app_name = "meetings"
 urlpatterns = [
@@ -18,6 +18,9 @@ urlpatterns = [
     path("meeting/<int:meeting_id>/cancel/", views.cancel, name="cancel"),
     path("meeting/<int:meeting_id>/outcome/", views.outcome, name="outcome"),
     path("meeting/<int:meeting_id>/log/", views.log_session, name="log"),
+    path("pair/<int:pair_id>/series/", series_views.propose_series, name="series_propose"),
+    path("series/<int:series_id>/answer/", series_views.answer_series, name="series_answer"),
+    path("series/<int:series_id>/end/", series_views.end_series, name="series_end"),
     path("action/<int:item_id>/done/", views.action_item_done, name="action_done"),
     path("calendar/revoke/", views.calendar_revoke, name="calendar_revoke"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from meetings import feed_providers, selectors, services
+from meetings import commitment, feed_providers, selectors, series_views, services
 from meetings.forms import (
     BookForm,
     CancelForm,
@@ -73,7 +73,8 @@ def sessions(request: HttpRequest) -> HttpResponse:
 @require_GET
 def pair_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
     pair = get_meeting_pair_for_user(request.user, pair_id)
-    return render(request, "meetings/pair.html", selectors.pair_page(pair, request.user))
+    return render(request, "meetings/pair.html", {**selectors.pair_page(pair, request.user),
+                                                  **series_views.pair_panel(pair, request.user)})
 
 
 @login_required
@@ -97,6 +98,8 @@ def propose(request: HttpRequest, pair_id: int) -> HttpResponse:
             return redirect(_pair_url(pair.pk))
     return render(request, "meetings/propose.html", {
         "form": form, "pair": pair, "partner": partner, "has_suggestions": bool(suggestions),
+        "rebook": commitment.rebook_due(pair) if pair.mentee.user_id == request.user.pk else None,
+        "after_cancel": request.GET.get("after_cancel") == "1",
         "availability_missing": selectors.availability_of(request.user) is None,
         "partner_availability_missing": selectors.availability_of(partner) is None})
 
@@ -237,9 +240,14 @@ def cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Cancelled. %(name)s has been told and both calendars are updated.")
                              % {"name": partner.first_name})
+            if meeting.pair.status == Pair.Status.ACTIVE:
+                # The commitment guard: offer new times right away (meetings.commitment).
+                return redirect(reverse("meetings:propose", args=[meeting.pair_id]) + "?after_cancel=1")
             return redirect(_pair_url(meeting.pair_id))
-    return render(request, "meetings/cancel.html", {"form": form, "meeting": meeting, "partner": partner,
-                                                    "pair": meeting.pair})
+    return render(request, "meetings/cancel.html", {
+        "form": form, "meeting": meeting, "partner": partner, "pair": meeting.pair,
+        "rebook_days": meeting.pair.program.commitment_rebook_days,
+        "is_mentee": meeting.pair.mentee.user_id == request.user.pk})
 
 
 @login_required

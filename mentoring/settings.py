@@ -356,6 +356,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "safety-pulses": {"task": "surveys.tasks.tick_safety_pulses", "schedule": 60.0},
     "nudges": {"task": "meetings.tasks.tick_nudges", "schedule": 60.0},
     "circles": {"task": "circles.tasks.tick_circles", "schedule": 60.0},
+    "commitment": {"task": "meetings.tasks.tick_commitment", "schedule": 60.0},
     "lead-digest": {"task": "surveys.tasks.tick_lead_digest", "schedule": 3600.0},
     "certificates": {"task": "evaluation.tasks.tick_certificates", "schedule": 60.0},
     "retention": {"task": "programs.tasks.purge_expired_programs", "schedule": 6 * 3600.0},

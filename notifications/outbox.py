@@ -254,7 +254,10 @@ def release(ids: Iterable[int], claim_id: uuid.UUID) -> int:
 def _load(deliveries: list[Delivery]) -> None:
     by_kind: dict[str, dict[int, Message]] = {}
     for delivery in deliveries:
-        by_kind.setdefault(delivery.message.kind, {})[delivery.message_id] = delivery.message
+        # One Message object per message: a person who gets it by e-mail and chat has two deliveries,
+        # and the one built first must be the one its kind loaded.
+        same = by_kind.setdefault(delivery.message.kind, {}).setdefault(delivery.message_id, delivery.message)
+        delivery.message = same
     for name, messages in by_kind.items():
         kind = kinds.REGISTRY.get(name)
         if kind and kind.load:

@@ -60,6 +60,7 @@ SECTION_FORMS: dict[str, type[SectionForm]] = {
     "eligibility": _section_form("eligibility"),
     "matching": _section_form("matching"),
     "surveys": _section_form("surveys"),
+    "commitment": _section_form("commitment"),
 }
 SECTION_TITLES = {
     "overview": _("Overview and dates"),
@@ -68,6 +69,7 @@ SECTION_TITLES = {
     "eligibility": _("Eligibility"),
     "matching": _("Matching weights"),
     "surveys": _("Reminders and surveys"),
+    "commitment": _("Commitment and recurring slots"),
 }
 
 

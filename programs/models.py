@@ -181,6 +181,29 @@ class Program(models.Model):
     safety_pulse_weeks = models.PositiveSmallIntegerField(
         _("pulse every (weeks)"), default=4, validators=[MinValueValidator(1), MaxValueValidator(12)])
 
+    # Commitment guard and protected recurring slots (issue 18, item 2; see meetings/commitment.py
+    # and meetings/series.py).
+    commitment_rebook_days = models.PositiveSmallIntegerField(
+        _("a cancelled session gets a new time within (days)"), default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("When a mentee cancels, Flipside asks them for a new time within this many days; "
+                    "halfway through it reminds them, and after it the sponsor or the program leads hear "
+                    "about it."))
+    commitment_max_cancellations = models.PositiveSmallIntegerField(
+        _("tell the sponsor after this many cancellations by one side"), default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)])
+    commitment_sponsor_name = models.CharField(
+        _("executive sponsor's name"), max_length=120, blank=True,
+        help_text=_("Leave empty to tell the program leads instead."))
+    commitment_sponsor_email = models.EmailField(
+        _("executive sponsor's e-mail"), blank=True,
+        help_text=_("If the sponsor has a Flipside account with this address, they also get their chat "
+                    "messages there."))
+    series_allowed = models.BooleanField(
+        _("pairs may agree a recurring slot"), default=True,
+        help_text=_("A protected slot that repeats (for example every second Tuesday at 9:00) and sits "
+                    "in both calendars."))
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -208,6 +231,9 @@ class Program(models.Model):
             errors["mentee_level_max"] = _("The upper level must not be below the lower one.")
         if self.reminder_second_hours and self.reminder_second_hours >= (self.reminder_first_hours or 10**6):
             errors["reminder_second_hours"] = _("The second reminder comes after the first one.")
+        if self.commitment_sponsor_name.strip() and not self.commitment_sponsor_email:
+            errors["commitment_sponsor_email"] = _(
+                "Give the sponsor's e-mail address, or leave the name empty.")
         if errors:
             raise ValidationError(errors)
 

@@ -54,6 +54,9 @@ SECTION_FIELDS: dict[str, list[str]] = {
                 "survey_expiry_days", "retention_days",
                 # issue 18 items 3 + 4: reverse-back questions, the junior mentor's pulse
                 "reverse_back_questions", "safety_pulse", "safety_pulse_weeks"],
+    # Commitment guard and recurring slots (issue 18, item 2).
+    "commitment": ["commitment_rebook_days", "commitment_max_cancellations", "commitment_sponsor_name",
+                   "commitment_sponsor_email", "series_allowed"],
 }
 
 # Configuration copied by program_clone (everything on the row except identity, status and dates).

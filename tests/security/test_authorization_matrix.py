@@ -103,6 +103,8 @@ EXPECT: dict[str, tuple[str, set[str] | str]] = {
     "circles:action_done": ("POST", MENTEE),
     "circles:hr_list": ("GET", HR), "circles:hr_new": ("GET", HR), "circles:hr_propose": ("POST", HR),
     "circles:hr_circle": ("GET", HR), "circles:hr_status": ("POST", HR),
+    "meetings:series_propose": ("GET", PAIR), "meetings:series_answer": ("POST", PAIR),
+    "meetings:series_end": ("GET", PAIR),
     # surveys
     "surveys:mine": ("GET", SIGNED_IN), "surveys:answer": ("GET", MENTEE),
     "surveys:answer_token": ("GET", TOKEN), "surveys:unsubscribe": ("GET", TOKEN),
@@ -193,6 +195,12 @@ def world(db, hr_admin, lead, mentor, mentee, django_user_model):
     start = timezone.now().replace(minute=0, second=0, microsecond=0) + dt.timedelta(days=10)
     ProposedSlot.objects.create(meeting=proposed, starts_at=start, ends_at=start + dt.timedelta(minutes=45))
     item = ActionItem.objects.create(pair=pair, log=log, text="Try the AI tool", owner=mentee)
+    from meetings.models import MeetingSeries
+
+    series = MeetingSeries.objects.create(
+        pair=pair, zone="Europe/Berlin", first_day=timezone.localdate() + dt.timedelta(days=7),
+        start_time=dt.time(9), minutes=45, interval_weeks=2,
+        until=timezone.localdate() + dt.timedelta(days=70), proposed_by=mentor)
     from pairing.models import AvailabilityWindow, Expertise, LearningInterest, Profile
 
     profile = Profile.objects.create(user=mentee)
@@ -273,6 +281,8 @@ def world(db, hr_admin, lead, mentor, mentee, django_user_model):
         "meetings:cancel": [upcoming.pk], "meetings:place": [upcoming.pk], "meetings:outcome": [held.pk],
         "meetings:log": [held.pk], "meetings:action_done": [item.pk],
         "meetings:calendar_feed": [feed_token(mentee)],
+        "meetings:series_propose": [pair.pk], "meetings:series_answer": [series.pk],
+        "meetings:series_end": [series.pk],
         "surveys:answer": [invitation.pk], "surveys:answer_token": ["a-valid-survey-token-0123456789"],
         "surveys:unsubscribe": [unsubscribe_token(mentee)],
         "surveys:learning_start": [pair.mentee.pk], "surveys:pulse_answer": [safety_pulse.pk],
