@@ -8,7 +8,7 @@ from django.conf import settings
 
 from mentoring.celery import app
 
-JOB_MODULES = ("notifications.tasks", "meetings.tasks", "surveys.tasks", "evaluation.tasks")
+JOB_MODULES = ("notifications.tasks", "meetings.tasks", "circles.tasks", "surveys.tasks", "evaluation.tasks")
 
 
 def _jobs():
@@ -22,7 +22,7 @@ def _jobs():
 def test_every_job_acknowledges_late_has_time_limits_and_backs_off_below_the_visibility_timeout():
     visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
     jobs = dict(_jobs())
-    assert len(jobs) == 9
+    assert len(jobs) == 11
     for task in jobs.values():
         assert task.acks_late is True
         assert 0 < task.soft_time_limit < task.time_limit == settings.JOBS_TIME_LIMIT
