@@ -7,7 +7,6 @@ tests marked `postgres` or `integration` fail, not skip, when those are missing.
 from __future__ import annotations
 
 import os
-import subprocess
 import uuid
 
 import pytest
@@ -15,8 +14,9 @@ import pytest
 from tests import time_travel
 from tests.factories import PASSWORD, ProgramFactory, UserFactory
 
-# The loopback Slack/Teams server fixture (``chat_server``), shared by notifications, integration and e2e.
-pytest_plugins = ["tests.chat_server"]
+# The loopback Slack/Teams server fixture (``chat_server``), shared by notifications, integration and e2e;
+# tests.catalogues compiles the translation catalogues before any test runs.
+pytest_plugins = ["tests.chat_server", "tests.catalogues"]
 
 # Playwright drives the browser from a thread with a running event loop; Django's ORM must
 # still be usable from the test body (live_server).
@@ -38,21 +38,6 @@ def _travel_to_flipside_test_now():
     """
     with time_travel.travel() as start:
         yield start
-
-
-def pytest_configure(config):
-    """Compile the translation catalogues when a .po is newer than its .mo (the .mo is built, never
-    committed), so German pages and e-mails work however the tests are started. Written to a temporary
-    file and renamed, so parallel test processes never read half a catalogue."""
-    from pathlib import Path
-
-    for po in Path(__file__).resolve().parent.parent.glob("locale/*/LC_MESSAGES/*.po"):
-        mo = po.with_suffix(".mo")
-        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
-            continue
-        partial = mo.with_name(f".{mo.name}.{os.getpid()}")
-        subprocess.run(["msgfmt", "--check", "-o", str(partial), str(po)], check=True)  # noqa: S603, S607
-        os.replace(partial, mo)
 
 
 def pytest_report_header(config):
