@@ -13,8 +13,8 @@ from django.conf import settings
 from tests.translation_scan import scan_python, scan_template, scan_tree
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ["accounts", "notifications", "programs", "pairing", "meetings", "surveys", "evaluation", "scim",
-        "api", "mentoring"]
+APPS = ["accounts", "notifications", "programs", "pairing", "meetings", "circles", "surveys", "evaluation",
+        "scim", "api", "mentoring"]
 # Template text allowed as written, with why.
 ALLOWED_TEXT = frozenset({
     "Flipside",  # the product's name: the same in every language
