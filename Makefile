@@ -24,7 +24,7 @@ PROD_ENV := DEBUG=false SECRET_KEY=lint-only-$$(printf 'x%.0s' {1..60}) ALLOWED_
 	DATABASE_URL=postgres://flipside@localhost/flipside REDIS_URL=redis://localhost:6379/0 \
 	EMAIL_URL=smtp://localhost:25
 
-.PHONY: run test lint bench screenshots venv system-deps migrate demo clean help FORCE
+.PHONY: run test lint bench screenshots venv system-deps migrate demo clean help messages messages-check compilemessages FORCE
 
 help:
 	@echo "make run    - set up, seed the demo and serve on http://127.0.0.1:$(PORT) (PORT=8021 make run: another port)"
@@ -32,6 +32,8 @@ help:
 	@echo "make lint   - ruff, bandit, check --deploy"
 	@echo "make bench  - every benchmark in benchmarks/ (one JSON line each)"
 	@echo "make screenshots - refresh docs/screenshots/ from the browser journeys"
+	@echo "make messages - refresh locale/de/LC_MESSAGES/django.po from the code (then translate the new entries)"
+	@echo "make messages-check - count the German catalogue's untranslated and fuzzy entries"
 
 venv:
 	@scripts/bootstrap.sh requirements/dev.txt
@@ -54,7 +56,24 @@ $(VAR)/.static: $(shell find static -type f) .venv/.installed-dev | venv
 	@$(PY) manage.py collectstatic --noinput -v 0
 	@touch $@
 
-run: $(VAR)/.seeded $(VAR)/.static
+# The German catalogue is compiled, not committed: the .mo is rebuilt whenever the .po changes.
+MO := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+compilemessages: $(MO)
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | system-deps
+	@msgfmt --check -o $@ $<
+
+# Where the strings are: our apps and templates, never the virtualenv, tests, benchmarks or var/.
+MESSAGE_IGNORES := --ignore=.venv --ignore=tests --ignore=benchmarks --ignore=var --ignore=node_modules \
+	--ignore=docs --ignore=deploy --ignore=scripts
+messages: venv system-deps
+	$(PY) manage.py makemessages -l de --no-obsolete --add-location=file $(MESSAGE_IGNORES)
+
+messages-check: system-deps
+	@for po in locale/*/LC_MESSAGES/django.po; do \
+	  msgfmt --check --statistics -o /dev/null $$po 2>&1 | sed "s|^|$$po: |"; \
+	done
+
+run: $(VAR)/.seeded $(VAR)/.static $(MO)
 	@echo
 	@echo "  Flipside is starting on http://$(HOST):$(PORT)/  (Ctrl-C stops web, worker and beat)"
 	@echo
@@ -65,7 +84,7 @@ FORCE:
 system-deps:
 	@scripts/system-deps.sh
 
-test: venv system-deps
+test: venv system-deps $(MO)
 	@scripts/with-services.sh scripts/run-tests.sh
 
 lint: venv

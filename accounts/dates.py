@@ -57,3 +57,14 @@ def show_month(value: dt.date | dt.datetime | None, zone: ZoneInfo | None = None
 def show_day_month(value: dt.date | dt.datetime | None, zone: ZoneInfo | None = None) -> str:
     """3 Dec — only for chart axes, where the year is shown elsewhere."""
     return _format(value, "MONTH_DAY_FORMAT", zone)
+
+
+def show_number(value: int | float | None, decimals: int | None = None) -> str:
+    """1,234.5 for English readers, 1.234,5 for German ones (the active language's separators).
+
+    Grouping is forced here rather than by USE_THOUSAND_SEPARATOR, which would also group ids and
+    years wherever a template prints a bare number (URLs, form values, data attributes).
+    """
+    if value in (None, ""):
+        return ""
+    return formats.number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)

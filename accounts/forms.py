@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, available_time_zones
@@ -8,6 +10,12 @@ from accounts.models import User, available_time_zones
 
 def time_zone_choices() -> list[tuple[str, str]]:
     return [(z, z.replace("_", " ")) for z in sorted(available_time_zones()) if "/" in z or z == "UTC"]
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """"Follow my browser" (blank), then each language named in itself ("Deutsch")."""
+    own = [(code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
+    return [("", _("Same as my browser")), *own]
 
 
 class TimeZoneField(forms.ChoiceField):
@@ -37,5 +45,11 @@ class PreferencesForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["full_name", "time_zone", "nudges_opt_out"]
+        fields = ["full_name", "time_zone", "language", "nudges_opt_out"]
         widgets = {"full_name": forms.TextInput(attrs={"autocomplete": "name"})}
+        labels = {"language": _("Language")}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Language names in their own language, so a person who cannot read the page still finds theirs.
+        self.fields["language"].choices = language_choices()

@@ -4,7 +4,7 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.roles import roles_for
@@ -26,6 +26,28 @@ class UserTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class UserLanguageMiddleware:
+    """The signed-in person's chosen language wins over the browser's (LocaleMiddleware's pick).
+
+    Runs after AuthenticationMiddleware; with no choice saved, LocaleMiddleware's Accept-Language
+    (or the set_language cookie) result stands. Content-Language follows what was activated.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        chosen = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+        if chosen and chosen in dict(settings.LANGUAGES):
+            translation.activate(chosen)
+            request.LANGUAGE_CODE = chosen
+        response = self.get_response(request)
+        if chosen:
+            response.headers["Content-Language"] = chosen
+        return response
 
 
 class RequireTwoFactorMiddleware:

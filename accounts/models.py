@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -64,6 +65,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         default="UTC",
         validators=[validate_time_zone],
         help_text=_("Times are shown to you in this zone."),
+    )
+    # Blank follows the browser's Accept-Language; e-mails and chat messages use it (else LANGUAGE_CODE).
+    language = models.CharField(
+        _("language"), max_length=8, blank=True, default="", choices=settings.LANGUAGES,
+        help_text=_("Pages, e-mails and chat messages reach you in this language."),
     )
     # Organisation facts HR owns (set by invitation or CSV import); the participant-owned
     # part of a profile (expertise, interests, availability) lives in pairing.Profile.

@@ -8,6 +8,14 @@ from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 
 PROBLEM_TYPE = "application/problem+json"
+# The titles people read, in the caller's language (the "type" slug stays the English phrase).
+TITLES = {
+    400: _("Bad request"), 401: _("Unauthorized"), 403: _("Forbidden"), 404: _("Not found"),
+    405: _("Method not allowed"), 406: _("Not acceptable"), 409: _("Conflict"), 412: _("Precondition failed"),
+    413: _("Content too large"), 415: _("Unsupported media type"), 422: _("Unprocessable content"),
+    428: _("Precondition required"), 429: _("Too many requests"), 500: _("Internal server error"),
+    503: _("Service unavailable"),
+}
 TYPE_BASE = "/api/docs/#problems/"
 
 
@@ -42,9 +50,9 @@ def problem_response(
     phrase = HTTPStatus(status).phrase
     body = {
         "type": TYPE_BASE + (slug or phrase.lower().replace(" ", "-").replace("'", "")),
-        "title": str(title or phrase),
+        "title": str(title or TITLES.get(status, phrase)),
         "status": status,
-        "detail": str(detail or phrase),
+        "detail": str(detail or TITLES.get(status, phrase)),
         "instance": request.path if request is not None else "",
         "errors": errors or [],
     }

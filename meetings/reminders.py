@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from meetings import ics
@@ -140,8 +141,8 @@ def _load(messages: list[Message]) -> None:
     )
 
 
-# Both people get the same calendar document: built once per session per batch.
-_calendars: dict[tuple[int, int], bytes] = {}
+# Both people get the same calendar document: built once per session (and language) per batch.
+_calendars: dict[tuple[int, int, str], bytes] = {}
 
 
 def _build(message: Message):
@@ -164,9 +165,11 @@ def _build(message: Message):
     recipient, partner = row.recipient, pair.partner_of(row.recipient)
     if not recipient.is_active:
         return kinds.Skip("inactive")
-    key = (meeting.pk, meeting.ics_sequence)
+    # The calendar text is in the recipient's language (the outbox builds inside it): one per language.
+    key = (meeting.pk, meeting.ics_sequence, get_language())
     if key not in _calendars:
-        _calendars.clear()  # only the current batch's sessions are worth keeping
+        if not any(cached[:2] == key[:2] for cached in _calendars):
+            _calendars.clear()  # only the current batch's sessions are worth keeping
         _calendars[key] = ics.meeting_ics(meeting, method="REQUEST")
     url = ics.meeting_url(meeting)
     return render.render(

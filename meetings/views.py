@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -369,8 +369,10 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     user = selectors.feed_user(token)
     if user is None:
         raise Http404
-    body = feed_ics(selectors.feed_meetings(user), name=_("Flipside mentoring"),
-                    extra=feed_providers.events_for(user))
+    # A calendar app fetches this without a session: the owner's language, not the app's Accept-Language.
+    with translation.override(user.language or translation.get_language()):
+        body = feed_ics(selectors.feed_meetings(user), name=_("Flipside mentoring"),
+                        extra=feed_providers.events_for(user))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="flipside.ics"'
     response["X-Robots-Tag"] = "noindex"

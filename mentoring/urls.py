@@ -14,6 +14,8 @@ admin.site.site_header = "Flipside back-office"
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    # Django's set_language (POST only): the footer's language switcher for people not signed in.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("me/", include("accounts.urls")),
     path("privacy/", include("accounts.privacy_urls")),

@@ -64,7 +64,8 @@ class Delivery(models.Model):
 
     class Meta:
         ordering = ["id"]
-        verbose_name_plural = "deliveries"
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
         constraints = [
             models.UniqueConstraint(fields=["message", "channel"], name="delivery_once_per_channel"),
         ]

@@ -37,12 +37,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 from notifications import channels, kinds
 from notifications.kinds import Skip
 from notifications.models import Delivery, Message
+from notifications.render import language_of
 
 log = logging.getLogger(__name__)
 
@@ -268,7 +269,10 @@ def _build(message: Message, cache: dict[int, object]):
     if message.pk not in cache:
         kind = kinds.REGISTRY.get(message.kind)
         try:
-            cache[message.pk] = kind.build(message) if kind else Skip("unknown_kind")
+            # The whole build in the recipient's language, not only the templates render.py renders:
+            # calendar attachments, link labels and anything else a kind writes reads as theirs.
+            with translation.override(language_of(message.recipient)):
+                cache[message.pk] = kind.build(message) if kind else Skip("unknown_kind")
         except Exception:  # noqa: BLE001 - a broken row must not stop the batch
             log.exception("message %s (%s) could not be built; skipped", message.pk, message.kind)
             cache[message.pk] = Skip("error")

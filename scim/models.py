@@ -60,6 +60,8 @@ class ScimAccount(models.Model):
     # signing in", exactly like a POST or PUT without active, and returns no active attribute.
     active = models.BooleanField(null=True, blank=True)
     locale = models.CharField(max_length=64, blank=True)
+    # preferredLanguage as sent ("de-DE"); a German or English one sets the person's language.
+    preferred_language = models.CharField(max_length=64, blank=True)
     # The zone as the directory sent it; only a known IANA zone is copied to the person.
     time_zone = models.CharField(max_length=64, blank=True)
     # The grade as sent; a grade beyond Flipside's scale leaves the person without a level

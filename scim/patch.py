@@ -17,6 +17,7 @@ from scim.schemas import ENTERPRISE, FLIPSIDE, PATCH_OP
 KNOWN: dict[str, dict[str, tuple[str, ...]]] = {
     "": {
         "userName": (), "externalId": (), "displayName": (), "title": (), "locale": (), "timezone": (),
+        "preferredLanguage": (),
         "active": (), "name": ("formatted", "familyName", "givenName"),
         "emails": ("value", "type", "primary"),
     },

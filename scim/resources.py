@@ -65,6 +65,7 @@ def user_resource(user, *, base_url: str) -> dict:
         "displayName": account.display_name if account else user.full_name,
         "title": user.job_title,
         "locale": account.locale if account else "",
+        "preferredLanguage": account.preferred_language if account else user.language,
         "timezone": account.time_zone if account else user.time_zone,
         # Unset active (removed by the directory) reads back as absent while the person can sign in.
         "active": None if account and account.active is None and user.is_active else user.is_active,
@@ -185,6 +186,7 @@ class UserInput:
     emails: list = field(default_factory=list)
     title: str = ""
     locale: str = ""
+    preferred_language: str = ""
     time_zone: str = ""
     active: bool | None = None  # None: not sent (unset), which counts as active for sign-in
     display_name: str | None = None
@@ -311,6 +313,7 @@ def user_input(data: Any) -> UserInput:
         full_name=full_name, display_name=display or None, name=name, emails=emails,
         title=_text(get_ci(data, "title"), "title", 150),
         locale=_text(get_ci(data, "locale"), "locale", 64),
+        preferred_language=_text(get_ci(data, "preferredLanguage"), "preferredLanguage", 64),
         time_zone=zone, active=active,
         employee_number=_text(get_ci(enterprise, "employeeNumber"), "employeeNumber", 64),
         organization=_text(get_ci(enterprise, "organization"), "organization", 255),

@@ -46,6 +46,8 @@ USER_ATTRIBUTES = [
     _attr("displayName", description="Name shown in Flipside."),
     _attr("title", description="Job title."),
     _attr("locale", description="Language and region, e.g. en-GB."),
+    _attr("preferredLanguage", description="Language for pages and messages, e.g. de-DE (German and English "
+          "are offered; others are kept but not used)."),
     _attr("timezone", description="IANA time zone, e.g. Europe/Berlin."),
     _attr("active", "boolean", description="False for a leaver: cannot sign in; pairs end."),
     _attr("emails", "complex", multi=True, description="E-mail addresses; the primary one is the login.",

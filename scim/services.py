@@ -9,6 +9,7 @@ from allauth.usersessions.models import UserSession
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_supported_language_variant
 
 from accounts.audit import audit_record
 from accounts.models import AuditEvent, User, available_time_zones
@@ -96,6 +97,16 @@ def _check_unique(data: UserInput, *, user: User | None) -> None:
                         scim_type="uniqueness")
 
 
+def supported_language(tag: str) -> str | None:
+    """A directory's language tag ("de-DE", "de_AT", "en") as one of settings.LANGUAGES, else None."""
+    if not tag:
+        return None
+    try:
+        return get_supported_language_variant(tag.replace("_", "-").lower())
+    except LookupError:
+        return None
+
+
 def _apply(user: User, account: ScimAccount, data: UserInput) -> list[str]:
     """Write the checked values; returns the names of what changed (for the audit log)."""
     manager = _resolve_manager(data.manager, exclude=user)
@@ -110,7 +121,7 @@ def _apply(user: User, account: ScimAccount, data: UserInput) -> list[str]:
             seen.add(current)
             current = User.objects.filter(pk=current).values_list("manager_id", flat=True).first()
     before = {f: getattr(user, f) for f in ("email", "full_name", "job_title", "department", "level",
-                                            "manager_id", "time_zone", "is_active")}
+                                            "manager_id", "time_zone", "language", "is_active")}
     user.email = data.email
     user.full_name = data.full_name
     user.job_title = data.title
@@ -119,6 +130,12 @@ def _apply(user: User, account: ScimAccount, data: UserInput) -> list[str]:
     user.manager = manager
     if data.time_zone in available_time_zones():
         user.time_zone = data.time_zone
+    # Only when the directory's value changes, so a person's own later choice on Preferences survives
+    # every re-sync of an unchanged directory entry.
+    if data.preferred_language != account.preferred_language:
+        spoken = supported_language(data.preferred_language)
+        if spoken is not None:
+            user.language = spoken
     user.full_clean(exclude=["password", "is_active"])
     user.save()
     account.user = user
@@ -129,6 +146,7 @@ def _apply(user: User, account: ScimAccount, data: UserInput) -> list[str]:
     account.display_name = data.display_name
     account.active = data.active
     account.locale = data.locale
+    account.preferred_language = data.preferred_language
     account.time_zone = data.time_zone
     account.level = data.level
     account.employee_number = data.employee_number

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# make test needs PostgreSQL and Redis servers and Chromium. Install the Debian packages
+# make test needs PostgreSQL and Redis servers, Chromium and GNU gettext. Install the Debian packages
 # when they are missing and we run as root; otherwise say exactly what to install.
 set -euo pipefail
 missing=()
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null || missing+=(postgresql)
 command -v redis-server >/dev/null || missing+=(redis-server)
 [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
+command -v msgfmt >/dev/null || missing+=(gettext)  # compiles the German catalogue (locale/*.po)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "Installing Debian packages: ${missing[*]} ..."

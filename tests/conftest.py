@@ -14,8 +14,9 @@ import pytest
 from tests import time_travel
 from tests.factories import PASSWORD, ProgramFactory, UserFactory
 
-# The loopback Slack/Teams server fixture (``chat_server``), shared by notifications, integration and e2e.
-pytest_plugins = ["tests.chat_server"]
+# The loopback Slack/Teams server fixture (``chat_server``), shared by notifications, integration and e2e;
+# tests.catalogues compiles the translation catalogues before any test runs.
+pytest_plugins = ["tests.chat_server", "tests.catalogues"]
 
 # Playwright drives the browser from a thread with a running event loop; Django's ORM must
 # still be usable from the test body (live_server).

@@ -78,6 +78,9 @@
       data: { labels: spec.labels, datasets: spec.datasets.map(dataset) },
       options: {
         indexAxis: horizontal ? "y" : "x",
+        // Axis ticks and tooltips group and separate numbers the page's way (de: 1.234,5), not the
+        // browser's: <html lang> carries the language Django rendered the page in.
+        locale: document.documentElement.lang || undefined,
         responsive: true,
         maintainAspectRatio: false,
         animation: false,

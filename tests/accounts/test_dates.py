@@ -12,7 +12,7 @@ from django.conf import settings
 from django.template import Context, Template
 from django.utils import timezone, translation
 
-from accounts.dates import show_date, show_datetime, show_month, show_time, show_weekday
+from accounts.dates import show_date, show_datetime, show_month, show_number, show_time, show_weekday
 
 ROOT = Path(settings.BASE_DIR)
 MOMENT = dt.datetime(2026, 12, 3, 14, 30, tzinfo=dt.UTC)  # a Thursday, 14:30 UTC
@@ -81,3 +81,31 @@ def test_a_signed_in_person_reads_a_program_s_history_in_their_zone(client, hr_a
     client.force_login(hr_admin)
     html = client.get(f"/programs/{program.pk}/").content.decode()
     assert "Thu 3 Dec 2026, 23:30" in html
+
+
+def test_german_readers_get_the_german_style_of_the_same_helpers():
+    with translation.override("de"), timezone.override(ZoneInfo("UTC")):
+        assert show_date(MOMENT.date()) == "3. Dez. 2026"
+        assert show_weekday(MOMENT) == "Do., 3. Dez. 2026"
+        assert show_datetime(MOMENT) == "Do., 3. Dez. 2026, 14:30"
+        assert show_time(MOMENT) == "14:30"
+        assert show_month(MOMENT) == "Dez. 2026"
+        # German abbreviates only the long month names.
+        assert show_date(dt.date(2026, 3, 5)) == "5. März 2026"
+        assert show_date(dt.date(2026, 5, 5)) == "5. Mai 2026"
+    # Nothing of it leaks into the next English reader.
+    with translation.override("en"), timezone.override(ZoneInfo("UTC")):
+        assert show_datetime(MOMENT) == "Thu 3 Dec 2026, 14:30"
+
+
+def test_numbers_group_and_separate_the_reader_s_way():
+    template = Template("{% load dates %}{{ n|show_number }} · {{ x|show_number:1 }} · {{ pk }}")
+    context = Context({"n": 12345, "x": 1234.5, "pk": 12345})
+    with translation.override("en"):
+        assert show_number(1234.5, 1) == "1,234.5"
+        # A bare number (an id in a URL or a form value) is never grouped: only show_number groups.
+        assert template.render(context) == "12,345 · 1,234.5 · 12345"
+    with translation.override("de"):
+        assert show_number(1234.5, 1) == "1.234,5"
+        assert template.render(context) == "12.345 · 1.234,5 · 12345"
+    assert show_number(None) == ""

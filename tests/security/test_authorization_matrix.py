@@ -45,6 +45,7 @@ TOKEN = "token"  # the URL carries its own credential: anyone holding it gets th
 EXPECT: dict[str, tuple[str, set[str] | str]] = {
     "home": ("GET", PUBLIC),
     "health": ("GET", PUBLIC),
+    "set_language": ("POST", PUBLIC),  # Django's language switcher: only sets a cookie
     "accounts:preferences": ("GET", SIGNED_IN),
     "privacy:my_data": ("GET", SIGNED_IN),
     "privacy:erase": ("GET", HR),
