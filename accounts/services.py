@@ -43,15 +43,18 @@ def user_set_hr_admin(*, user: User, is_hr_admin: bool, actor: User | None = Non
 
 @transaction.atomic
 def user_update_preferences(*, user: User, full_name: str, time_zone: str,
-                            nudges_opt_out: bool) -> User:
+                            nudges_opt_out: bool, accepts_night_sessions: bool | None = None) -> User:
     # The form has already written the new zone onto `user`: compare with the stored row.
     stored_zone, location = User.objects.filter(pk=user.pk).values_list("time_zone", "location").get()
     user.full_name = full_name
     user.time_zone = time_zone
     user.nudges_opt_out = nudges_opt_out
+    if accepts_night_sessions is not None:
+        user.accepts_night_sessions = accepts_night_sessions
     user.location = location_after_move(location, old_zone=stored_zone, new_zone=time_zone)
     user.full_clean(exclude=["password"])
-    user.save(update_fields=["full_name", "time_zone", "nudges_opt_out", "location"])
+    user.save(update_fields=["full_name", "time_zone", "nudges_opt_out", "accepts_night_sessions",
+                             "location"])
     return user
 
 

@@ -7,6 +7,8 @@ rules and the survey/reminder settings directly (one form per section edits them
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -181,6 +183,17 @@ class Program(models.Model):
     safety_pulse_weeks = models.PositiveSmallIntegerField(
         _("pulse every (weeks)"), default=4, validators=[MinValueValidator(1), MaxValueValidator(12)])
 
+    # Out-of-hours guard (issue 18 item 5): booking, proposing or moving a session outside the
+    # partner's working hours warns and asks to confirm; at night it is refused (meetings.hours).
+    hours_guard = models.BooleanField(
+        _("guard the partner's working hours"), default=True,
+        help_text=_("Warn before a session outside the partner's working hours, and refuse one at "
+                    "night (22:00–07:00 their time) unless they accept night sessions."))
+    working_hours_start = models.TimeField(
+        _("usual working day starts"), default=dt.time(8, 0),
+        help_text=_("For people who have not published their availability, in their own time zone."))
+    working_hours_end = models.TimeField(_("usual working day ends"), default=dt.time(18, 0))
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -206,6 +219,9 @@ class Program(models.Model):
             errors["mentor_level_max"] = _("The upper level must not be below the lower one.")
         if self.mentee_level_min > self.mentee_level_max:
             errors["mentee_level_max"] = _("The upper level must not be below the lower one.")
+        if self.working_hours_start and self.working_hours_end \
+                and self.working_hours_start >= self.working_hours_end:
+            errors["working_hours_end"] = _("The working day ends after it starts.")
         if self.reminder_second_hours and self.reminder_second_hours >= (self.reminder_first_hours or 10**6):
             errors["reminder_second_hours"] = _("The second reminder comes after the first one.")
         if errors:
@@ -364,11 +380,21 @@ class Goal(models.Model):
 
 
 class ProgramTopic(models.Model):
-    """A topic the program covers, in one direction."""
+    """A topic the program covers, in one direction: an entry of the program's topic menu, with
+    a session agenda and a preparation kit the pair sees when they book a session on it."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="program_topics")
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+")
     direction = models.CharField(max_length=20, choices=Direction.choices)
+    agenda = models.TextField(_("session agenda"), max_length=2000, blank=True,
+                              help_text=_("A short plan for a session on this topic, one step per line."))
+    prep_links = models.TextField(
+        _("links to read or watch"), max_length=2000, blank=True,
+        help_text=_("One per line: a title, a vertical bar and the link, e.g. "
+                    "“Prompting basics | https://example.com/prompts”."))
+    prep_exercise = models.TextField(_("a 5-minute exercise"), max_length=1000, blank=True)
+    prep_questions = models.TextField(_("questions to bring"), max_length=1000, blank=True,
+                                      help_text=_("One per line."))
 
     class Meta:
         ordering = ["direction", "topic__name"]
@@ -377,6 +403,30 @@ class ProgramTopic(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic} ({self.get_direction_display()})"
+
+    # The kit as the pages and e-mails show it (parsing lives in programs.topic_menu).
+    @property
+    def agenda_steps(self) -> list[str]:
+        from programs.topic_menu import lines
+
+        return lines(self.agenda)
+
+    @property
+    def question_list(self) -> list[str]:
+        from programs.topic_menu import lines
+
+        return lines(self.prep_questions)
+
+    @property
+    def link_list(self) -> list[tuple[str, str]]:
+        from programs.topic_menu import kit_links
+
+        return kit_links(self)
+
+    @property
+    def has_kit(self) -> bool:
+        return any(getattr(self, name).strip() for name in ("agenda", "prep_links", "prep_exercise",
+                                                          "prep_questions"))
 
 
 class ConfidentialityRule(models.Model):
@@ -582,3 +632,33 @@ class OrgChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.area}: {self.summary}"
+
+
+class TopicProposal(models.Model):
+    """A pair member's suggestion for the program's topic menu; HR approves or declines it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for HR")
+        APPROVED = "approved", _("Added to the menu")
+        DECLINED = "declined", _("Declined")
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="topic_proposals")
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    name = models.CharField(_("topic"), max_length=80)
+    direction = models.CharField(_("who teaches it"), max_length=20, choices=Direction.choices)
+    why = models.TextField(_("why it would help"), max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(_("note to the proposer"), max_length=300, blank=True)
+    program_topic = models.ForeignKey(ProgramTopic, null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Topic proposal “{self.name}” ({self.status})"
