@@ -11,9 +11,9 @@ from programs.topic_menu import kit_links, lines
 
 
 def menu_for(pair) -> QuerySet[ProgramTopic]:
-    """The program's topic menu, junior-taught topics first (the program's main direction)."""
+    """The program's topic menu, junior-taught topics first ("junior_teaches" sorts first)."""
     return (ProgramTopic.objects.filter(program_id=pair.program_id).select_related("topic")
-            .order_by("-direction", "topic__name"))
+            .order_by("direction", "topic__name"))
 
 
 def topic_problems(pair, topic) -> dict[str, list[str]]:

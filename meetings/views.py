@@ -90,7 +90,8 @@ def propose(request: HttpRequest, pair_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_propose(pair=pair, proposer=request.user, slots_utc=form.slots, **form.place(),
-                                     topic=form.cleaned_data.get("topic"), hours_confirmed=form.hours_confirmed())
+                                     topic=form.cleaned_data.get("topic"),
+                                     hours_confirmed=form.hours_confirmed())
         except ValidationError as error:
             apply_service_errors(form, error, form.service_aliases())
         else:

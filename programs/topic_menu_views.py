@@ -21,7 +21,7 @@ from programs.views import _closed, add_service_errors, bound_data
 def menu(request: HttpRequest, pk: int) -> HttpResponse:
     program = selectors.get_program_for_hr(request.user, pk)
     items = list(ProgramTopic.objects.filter(program=program).select_related("topic")
-                 .order_by("-direction", "topic__name"))
+                 .order_by("direction", "topic__name"))
     proposals = list(TopicProposal.objects.filter(program=program)
                      .select_related("proposed_by", "decided_by")[:50])
     return render(request, "programs/topic_menu.html", {
