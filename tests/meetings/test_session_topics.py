@@ -112,7 +112,8 @@ def test_the_session_page_shows_the_topic_agenda_and_kit(pair, ai, client):
     assert "What must never go into a prompt?" in page
 
 
-def test_the_log_pre_fills_the_topic_for_the_side_that_teaches_it(pair, ai, negotiation, client, time_machine):
+def test_the_log_pre_fills_the_topic_for_the_side_that_teaches_it(pair, ai, negotiation, client,
+                                                                   time_machine):
     meeting = booked(pair, ai)
     time_machine.move_to(datetime(2027, 3, 4, 15, 0, tzinfo=UTC), tick=False)
     client.force_login(pair.mentor.user)

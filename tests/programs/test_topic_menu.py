@@ -111,7 +111,8 @@ def test_hr_declines_a_proposal_and_nothing_joins_the_menu(hr_client, draft, pro
                    {"decision": "decline"})
     proposal.refresh_from_db()
     assert proposal.status == "declined" and proposal.program_topic is None
-    assert draft.program_topics.count() == count and not Topic.objects.filter(name__icontains="podcast").exists()
+    assert draft.program_topics.count() == count
+    assert not Topic.objects.filter(name__icontains="podcast").exists()
     outbox.deliver_due(only_kinds=["topic-proposal-decided"])
     (sent,) = [m for m in mail.outbox if m.to == ["junior@example.com"]]
     assert "decided not to add it" in sent.body
@@ -142,7 +143,8 @@ def test_a_clone_keeps_the_agendas_and_kits(draft, ai, hr_admin):
     topic_menu.program_topic_update_kit(item=ai, actor=hr_admin, **kit())
     clone = services.program_clone(program=draft, actor=hr_admin, name="Next cohort")
     copied = clone.program_topics.get(topic__name="Generative AI", direction=Direction.JUNIOR_TEACHES)
-    assert copied.agenda_steps == ["Warm-up", "Hands on", "Wrap-up"] and copied.prep_exercise == "Try one prompt."
+    assert copied.agenda_steps == ["Warm-up", "Hands on", "Wrap-up"]
+    assert copied.prep_exercise == "Try one prompt."
 
 
 # --- the working-hours guard settings ---------------------------------------------------------
