@@ -22,7 +22,7 @@ from meetings import services
 from meetings.models import ActionItem, Meeting
 from pairing.models import Pair
 from programs.demo import history_anchor
-from programs.models import Direction, ProgramTopic, Topic
+from programs.models import Direction, ProgramTopic, Topic, TopicProposal
 
 SUMMARIES = [
     "We set up a sandbox account together and walked through the first three services. Next time: "
@@ -197,6 +197,12 @@ def seed_meetings(people: dict, programs: dict, pairing: dict | None = None) -> 
                       rng=rng, topics=topics)
     finally:
         quiet.setLevel(level)
+    # A topic Aisha proposed for the menu waits for HR (no message: the demo's history is not news).
+    if demo_mentor is not None:
+        TopicProposal.objects.get_or_create(
+            program=running, name="Podcasts and audio for leaders", defaults={
+                "proposed_by": demo_mentor, "direction": Direction.JUNIOR_TEACHES,
+                "why": "Many of our younger customers discover brands through podcasts."})
     # Older action items were done long ago; the latest ones are still open.
     ActionItem.objects.filter(pair__program=running, due_on__lt=anchor.date() - dt.timedelta(days=7)).update(
         done_at=anchor - dt.timedelta(days=8))

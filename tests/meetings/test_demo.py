@@ -55,3 +55,15 @@ def test_seeding_twice_changes_nothing(demo):
     assert created["meetings"] == Meeting.objects.count()
     assert seed_meetings(people, programs, pairing) == {"meetings": 0}
     assert Meeting.objects.count() == created["meetings"]
+
+
+def test_the_demo_sessions_carry_menu_topics_with_agendas_and_a_proposal_waits_for_hr(demo):
+    people, programs, *_rest = demo
+    upcoming = Meeting.objects.get(pair__mentor__user=people["mentor"], pair__mentee__user=people["mentee"],
+                                   status="confirmed")
+    assert upcoming.topic is not None and upcoming.topic.program == programs["running"]
+    assert len(upcoming.topic.agenda_steps) >= 3 and upcoming.topic.question_list
+    from programs.models import TopicProposal
+
+    proposal = TopicProposal.objects.get(program=programs["running"])
+    assert (proposal.status, proposal.proposed_by) == ("pending", people["mentor"])
