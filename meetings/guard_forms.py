@@ -53,9 +53,9 @@ class HoursGuardMixin(forms.Form):
         self.hours_warnings = [v.message for v in verdicts if v.level is hours.Level.WARN]
         self.hours_signature = hours.signature(verdicts)
         if self.hours_warnings and self.cleaned_data.get(CONFIRM) != self.hours_signature:
-            self.add_error(None, gettext(
-                "%(name)s's working hours: read the warning above the button, then tick the box to send "
-                "anyway, or pick another time.") % {"name": pair.partner_of(self.user).first_name})
+            # The summary at the top (read out first) names the partner's local time as well.
+            self.add_error(None, " ".join(self.hours_warnings) + " " + gettext(
+                "Tick “send it anyway” above the button to go ahead, or pick another time."))
 
     def hours_confirmed(self) -> str:
         """What the service checks the confirmation against (the signature the person ticked)."""

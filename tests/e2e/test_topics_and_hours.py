@@ -129,7 +129,7 @@ def test_hr_edits_an_agenda_the_mentor_books_on_it_and_the_guard_protects_the_pa
     page.get_by_role("button", name="Send the proposal").click()
     warning = page.locator("#hours-warning")
     expect(warning).to_contain_text("19:00–19:45 for Robert in New York")
-    expect(page.get_by_role("alert")).to_contain_text("working hours")
+    expect(page.get_by_role("alert")).to_contain_text("19:00–19:45 for Robert in New York")
     assert Meeting.objects.filter(pair=pair, status="proposed").count() == 0
     shot(page, "out-of-hours-warning")
     page.get_by_label("I know it is outside Robert's working hours: send it anyway").check()
