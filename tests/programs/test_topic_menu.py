@@ -170,3 +170,15 @@ def test_a_working_day_that_ends_before_it_starts_is_refused(hr_client, draft):
     assert "ends after it starts" in " ".join(response.context["form"].errors["working_hours_end"])
     draft.refresh_from_db()
     assert draft.working_hours_start == dt.time(8)
+
+
+def test_a_proposers_download_has_their_proposals_and_erasure_removes_their_words(draft, proposal):
+    from programs import privacy
+
+    proposer = proposal.proposed_by
+    (exported,) = privacy.export(proposer)["topic_proposals"]
+    assert (exported["name"], exported["why"], exported["program"]) == (
+        "Podcasts for leaders", "Customers listen.", draft.name)
+    privacy.erase(proposer)
+    proposal.refresh_from_db()
+    assert (proposal.proposed_by, proposal.why, proposal.name) == (None, "", "Podcasts for leaders")
