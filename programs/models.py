@@ -17,12 +17,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class Direction(models.TextChoices):
-    """Who teaches whom. Reverse mentoring: the junior mentor teaches the senior mentee."""
-
-    JUNIOR_TEACHES = "junior_teaches", _("Junior mentor teaches senior mentee")
-    SENIOR_TEACHES = "senior_teaches", _("Senior mentee teaches junior mentor")
+# Direction, the topic menu's kit and topic proposals live in topic_models; importing them here keeps
+# `from programs.models import …` working for all of them.
+from programs.topic_models import Direction, TopicKit, TopicProposal  # noqa: F401
 
 
 class Topic(models.Model):
@@ -379,22 +376,13 @@ class Goal(models.Model):
             raise ValidationError(errors)
 
 
-class ProgramTopic(models.Model):
+class ProgramTopic(TopicKit):
     """A topic the program covers, in one direction: an entry of the program's topic menu, with
     a session agenda and a preparation kit the pair sees when they book a session on it."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="program_topics")
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+")
     direction = models.CharField(max_length=20, choices=Direction.choices)
-    agenda = models.TextField(_("session agenda"), max_length=2000, blank=True,
-                              help_text=_("A short plan for a session on this topic, one step per line."))
-    prep_links = models.TextField(
-        _("links to read or watch"), max_length=2000, blank=True,
-        help_text=_("One per line: a title, a vertical bar and the link, e.g. "
-                    "“Prompting basics | https://example.com/prompts”."))
-    prep_exercise = models.TextField(_("a 5-minute exercise"), max_length=1000, blank=True)
-    prep_questions = models.TextField(_("questions to bring"), max_length=1000, blank=True,
-                                      help_text=_("One per line."))
 
     class Meta:
         ordering = ["direction", "topic__name"]
@@ -403,30 +391,6 @@ class ProgramTopic(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic} ({self.get_direction_display()})"
-
-    # The kit as the pages and e-mails show it (parsing lives in programs.topic_menu).
-    @property
-    def agenda_steps(self) -> list[str]:
-        from programs.topic_menu import lines
-
-        return lines(self.agenda)
-
-    @property
-    def question_list(self) -> list[str]:
-        from programs.topic_menu import lines
-
-        return lines(self.prep_questions)
-
-    @property
-    def link_list(self) -> list[tuple[str, str]]:
-        from programs.topic_menu import kit_links
-
-        return kit_links(self)
-
-    @property
-    def has_kit(self) -> bool:
-        return any(getattr(self, name).strip() for name in ("agenda", "prep_links", "prep_exercise",
-                                                          "prep_questions"))
 
 
 class ConfidentialityRule(models.Model):
@@ -633,32 +597,3 @@ class OrgChange(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.area}: {self.summary}"
 
-
-class TopicProposal(models.Model):
-    """A pair member's suggestion for the program's topic menu; HR approves or declines it."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting for HR")
-        APPROVED = "approved", _("Added to the menu")
-        DECLINED = "declined", _("Declined")
-
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="topic_proposals")
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                    related_name="+")
-    name = models.CharField(_("topic"), max_length=80)
-    direction = models.CharField(_("who teaches it"), max_length=20, choices=Direction.choices)
-    why = models.TextField(_("why it would help"), max_length=500, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
-    note = models.CharField(_("note to the proposer"), max_length=300, blank=True)
-    program_topic = models.ForeignKey(ProgramTopic, null=True, blank=True, on_delete=models.SET_NULL,
-                                      related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"Topic proposal “{self.name}” ({self.status})"

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('meetings', '0005_nudges_move_here'),
-        ('programs', '0006_topic_menu_and_hours_guard'),
+        ('programs', '0007_topic_menu_and_hours_guard'),
     ]
 
     operations = [

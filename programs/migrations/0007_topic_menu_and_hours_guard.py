@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0005_invitation_batch'),
+        ('programs', '0006_learning_and_safety_pulse'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
