@@ -45,7 +45,7 @@ class PreferencesForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["full_name", "time_zone", "language", "nudges_opt_out"]
+        fields = ["full_name", "time_zone", "language", "nudges_opt_out", "accepts_night_sessions"]
         widgets = {"full_name": forms.TextInput(attrs={"autocomplete": "name"})}
         labels = {"language": _("Language")}
 

@@ -95,6 +95,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False,
         help_text=_("Skip friendly reminders when a pair is behind its meeting cadence."),
     )
+    # Out-of-hours guard (meetings.hours): without this, nobody can book this person at night.
+    accepts_night_sessions = models.BooleanField(
+        _("I accept sessions at night"),
+        default=False,
+        help_text=_("Lets your partner book or propose sessions between 22:00 and 07:00 your time."),
+    )
     is_staff = models.BooleanField(
         _("staff status"), default=False,
         help_text=_("May sign in to the back-office (Django admin)."),

@@ -43,7 +43,8 @@ def user_set_hr_admin(*, user: User, is_hr_admin: bool, actor: User | None = Non
 
 @transaction.atomic
 def user_update_preferences(*, user: User, full_name: str, time_zone: str,
-                            nudges_opt_out: bool, language: str | None = None) -> User:
+                            nudges_opt_out: bool, language: str | None = None,
+                            accepts_night_sessions: bool | None = None) -> User:
     # The form has already written the new zone onto `user`: compare with the stored row.
     stored_zone, location = User.objects.filter(pk=user.pk).values_list("time_zone", "location").get()
     user.full_name = full_name
@@ -51,6 +52,9 @@ def user_update_preferences(*, user: User, full_name: str, time_zone: str,
     user.nudges_opt_out = nudges_opt_out
     user.location = location_after_move(location, old_zone=stored_zone, new_zone=time_zone)
     fields = ["full_name", "time_zone", "nudges_opt_out", "location"]
+    if accepts_night_sessions is not None:
+        user.accepts_night_sessions = accepts_night_sessions
+        fields.append("accepts_night_sessions")
     if language is not None:  # None: the caller does not set it ("" means follow the browser)
         user.language = language
         fields.append("language")

@@ -22,7 +22,7 @@ from meetings import demo_commitment, services
 from meetings.models import ActionItem, Meeting
 from pairing.models import Pair
 from programs.demo import history_anchor
-from programs.models import Direction, ProgramTopic, Topic
+from programs.models import Direction, ProgramTopic, Topic, TopicProposal
 
 SUMMARIES = [
     "We set up a sandbox account together and walked through the first three services. Next time: "
@@ -68,13 +68,26 @@ def _place(pair: Pair, index: int) -> dict[str, str]:
     return {"mode": "video", "video_link": f"https://meet.flipside.example/pair-{pair.pk}"}
 
 
+def _menu_topic(pair: Pair, index: int) -> ProgramTopic | None:
+    """A topic from the program's menu for the session (agendas and kits show in the demo)."""
+    menu = [t for t in _MENU.get(pair.program_id, []) if t.has_kit] or _MENU.get(pair.program_id, [])
+    return menu[index % len(menu)] if menu else None
+
+
+_MENU: dict[int, list[ProgramTopic]] = {}
+
+
 def _book(pair: Pair, start: dt.datetime, *, proposer, confirmer, index: int) -> Meeting:
-    """Propose one time and confirm it, as of three days before the start."""
+    """Propose one time and confirm it, as of three days before the start.
+
+    The demo confirms the out-of-hours warning: published availability may not cover every demo time
+    (the times lie inside both people's 9–17 day, never at night)."""
     minutes = pair.program.session_minutes
     then = start - dt.timedelta(days=3)
     meeting = services.meeting_propose(pair=pair, proposer=proposer, now=then,
                                        slots_utc=[(start, start + dt.timedelta(minutes=minutes))],
-                                       **_place(pair, index))
+                                       **_place(pair, index), topic=_menu_topic(pair, index),
+                                       hours_confirmed=True)
     return services.meeting_confirm(meeting=meeting, user=confirmer, slot_id=meeting.slots.get().pk, now=then)
 
 
@@ -152,7 +165,8 @@ def _seed_pair(pair: Pair, *, number: int, is_demo: bool, now: dt.datetime, anch
 
 def _move(meeting: Meeting, *, by, to: dt.datetime, reason: str, now: dt.datetime) -> None:
     services.meeting_reschedule(meeting=meeting, user=by, reason=reason, starts_at=to,
-                                ends_at=to + (meeting.ends_at - meeting.starts_at), now=now)
+                                ends_at=to + (meeting.ends_at - meeting.starts_at), now=now,
+                                hours_confirmed=True)
     meeting.refresh_from_db()
 
 
@@ -166,8 +180,11 @@ def seed_meetings(people: dict, programs: dict, pairing: dict | None = None) -> 
     now = timezone.now()
     anchor = history_anchor(now)
     topics = {"mentor": [], "mentee": []}
-    for row in ProgramTopic.objects.filter(program=running).select_related("topic"):
+    menu = list(ProgramTopic.objects.filter(program=running).select_related("topic")
+                .order_by("direction", "id"))
+    for row in menu:
         topics["mentor" if row.direction == Direction.JUNIOR_TEACHES else "mentee"].append(row.topic)
+    _MENU[running.pk] = menu
     pairs = list(Pair.objects.filter(program=running, status=Pair.Status.ACTIVE)
                  .select_related("program", "mentor__user", "mentee__user").order_by("id"))
     demo_mentor, demo_mentee = people.get("mentor"), people.get("mentee")
@@ -185,6 +202,12 @@ def seed_meetings(people: dict, programs: dict, pairing: dict | None = None) -> 
                                             hour_of=_meeting_hour)
     finally:
         quiet.setLevel(level)
+    # A topic Aisha proposed for the menu waits for HR (no message: the demo's history is not news).
+    if demo_mentor is not None:
+        TopicProposal.objects.get_or_create(
+            program=running, name="Podcasts and audio for leaders", defaults={
+                "proposed_by": demo_mentor, "direction": Direction.JUNIOR_TEACHES,
+                "why": "Many of our younger customers discover brands through podcasts."})
     # Older action items were done long ago; the latest ones are still open.
     ActionItem.objects.filter(pair__program=running, due_on__lt=anchor.date() - dt.timedelta(days=7)).update(
         done_at=anchor - dt.timedelta(days=8))

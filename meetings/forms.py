@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.dates import show_date, show_time
 from meetings import slots
 from meetings.formatting import both_zones
+from meetings.guard_forms import HoursGuardMixin, add_topic_field
 from meetings.models import Meeting
 from meetings.services import allowed_lengths, allowed_modes, place_problems, slot_problems
 
@@ -165,7 +166,7 @@ class PlaceMixin(MeetingsForm):
                 "video_link": self.cleaned_data.get("video_link", "").strip()}
 
 
-class ProposeForm(ZonedForm, PlaceMixin):
+class ProposeForm(HoursGuardMixin, ZonedForm, PlaceMixin):
     """Up to three times: ticked from the suggestions and/or typed in."""
 
     suggested = AnyMultipleChoiceField(label=_("Suggested times (free for both of you)"), required=False,
@@ -189,6 +190,7 @@ class ProposeForm(ZonedForm, PlaceMixin):
         self.fields["minutes"].choices = _length_choices(pair.program)
         self.fields["minutes"].initial = pair.program.session_minutes
         self.setup_place(pair)
+        add_topic_field(self, pair)
         self.slots: list[tuple[datetime, datetime]] = []
         self.slot_fields: list[str] = []
 
@@ -223,13 +225,16 @@ class ProposeForm(ZonedForm, PlaceMixin):
             for problem in slot_problems(pair=self.pair, actor=self.user, start=start, end=end):
                 self.add_error(field, problem)
         self.check_place()
+        if not self.errors:
+            self.guard_hours(pair=self.pair, times=self.slots, fields=self.slot_fields)
         return cleaned
 
     def service_aliases(self) -> dict[str, str]:
-        return {f"slot_{i}": field for i, field in enumerate(self.slot_fields)} | {"slots": "suggested"}
+        return {f"slot_{i}": field for i, field in enumerate(self.slot_fields)} | {
+            "slots": "suggested", "confirm_hours": "__all__"}
 
 
-class BookForm(ZonedForm, PlaceMixin):
+class BookForm(HoursGuardMixin, ZonedForm, PlaceMixin):
     """Book straight into the partner's published availability: pick an open time or type one."""
 
     opening = AnyChoiceField(label=_("Open times"), required=False, widget=forms.RadioSelect)
@@ -246,6 +251,8 @@ class BookForm(ZonedForm, PlaceMixin):
         self.fields["minutes"].choices = _length_choices(pair.program)
         self.fields["minutes"].initial = pair.program.session_minutes
         self.setup_place(pair)
+        add_topic_field(self, pair)
+        self.pair = pair
         self.starts_at: datetime | None = None
         self.ends_at: datetime | None = None
         self.time_field = "opening"
@@ -268,6 +275,8 @@ class BookForm(ZonedForm, PlaceMixin):
         if self.starts_at:
             self.ends_at = self.starts_at + timedelta(minutes=minutes)
         self.check_place()
+        if self.starts_at and not self.errors:
+            self.guard_hours(pair=self.pair, times=[(self.starts_at, self.ends_at)], fields=[self.time_field])
         return cleaned
 
 
@@ -298,7 +307,7 @@ class ConfirmForm(MeetingsForm):
         self.fields["slot"].label_from_instance = lambda s: both_zones(s.starts_at, s.ends_at, user, partner)
 
 
-class RescheduleForm(ZonedForm):
+class RescheduleForm(HoursGuardMixin, ZonedForm):
     date = forms.DateField(label=_("New day"), widget=DATE_WIDGET)
     time = forms.TimeField(label=_("New start"), widget=TIME_WIDGET)
     minutes = forms.TypedChoiceField(label=_("Length"), coerce=int)
@@ -313,6 +322,7 @@ class RescheduleForm(ZonedForm):
         self.fields["minutes"].choices = _length_choices(meeting.pair.program)
         self.fields["minutes"].initial = meeting.minutes if meeting.minutes in allowed_lengths(
             meeting.pair.program) else meeting.pair.program.session_minutes
+        self.meeting = meeting
         self.starts_at: datetime | None = None
         self.ends_at: datetime | None = None
 
@@ -323,6 +333,10 @@ class RescheduleForm(ZonedForm):
         self.starts_at = self.local_to_utc("date", "time")
         if self.starts_at:
             self.ends_at = self.starts_at + timedelta(minutes=cleaned["minutes"])
+            moved = (self.starts_at, self.ends_at) != (self.meeting.starts_at, self.meeting.ends_at)
+            if moved and not self.errors:
+                self.guard_hours(pair=self.meeting.pair, times=[(self.starts_at, self.ends_at)],
+                                 fields=["time"])
         return cleaned
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from meetings.models import Meeting, MeetingSeries, SeriesOccurrence
+from meetings.topics import kit_text
 
 PRODID = "-//Flipside//Reverse mentoring//EN"
 
@@ -90,6 +91,9 @@ def _event(meeting: Meeting, *, sequence: int, cancelled: bool, stamp: datetime)
     if meeting.mode == Meeting.Mode.VIDEO and not meeting.video_link:
         # Calendars show the description, not the page: say why there is no link to click.
         description = _("Video call — link to follow from your partner.") + "\n" + description
+    if meeting.topic_id:
+        # The agenda and kit, so preparing needs nothing but the calendar entry.
+        description += "\n\n" + kit_text(meeting.topic)
     event.add("description", description)
     event.add("organizer", organizer(), encode=0)
     for user in (mentor, mentee):

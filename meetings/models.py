@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pairing.models import Enrollment, Pair
-from programs.models import Topic
+from programs.models import ProgramTopic, Topic
 
 # The exclusion constraint added by migration 0002 on PostgreSQL (see meetings.services).
 NO_OVERLAP_CONSTRAINT = "meeting_attendance_no_overlap"
@@ -66,6 +66,10 @@ class Meeting(models.Model):
     ics_sequence = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # The session's topic from the program's menu: its agenda and kit go into the invitation,
+    # the reminder, the calendar event and the session page (issue 18 item 1).
+    topic = models.ForeignKey(ProgramTopic, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", verbose_name=_("topic"))
 
     class Meta:
         ordering = ["starts_at", "id"]

@@ -61,6 +61,7 @@ def _load(messages: list[Message]) -> None:
         "meeting__pair__program",
         "meeting__pair__mentor__user",
         "meeting__pair__mentee__user",
+        "meeting__topic__topic",
     )
     newest: dict[tuple[int, int], int] = {}
     for meeting_id, recipient_id, pk in MeetingNotice.objects.filter(

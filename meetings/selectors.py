@@ -64,7 +64,7 @@ def get_meeting_for_user(user, meeting_id: int) -> Meeting:
     meeting = (Meeting.objects
                .filter(_member_of(user, "pair__"), pair__status__in=VISIBLE_PAIR_STATUSES, pk=meeting_id)
                .select_related("pair__program", "pair__mentor__user", "pair__mentee__user",
-                               "proposed_by", "confirmed_by", "cancelled_by")
+                               "proposed_by", "confirmed_by", "cancelled_by", "topic__topic")
                .first())
     if meeting is None:
         raise Http404
@@ -339,7 +339,7 @@ def feed_meetings(user) -> QuerySet[Meeting]:
     return (Meeting.objects
             .filter(_member_of(user, "pair__"), pair__status__in=VISIBLE_PAIR_STATUSES,
                     status__in=[Meeting.Status.CONFIRMED, Meeting.Status.HELD])
-            .select_related("pair__mentor__user", "pair__mentee__user",
+            .select_related("pair__mentor__user", "pair__mentee__user", "topic__topic",
                             "series_occurrence__series__pair__mentor__user",
                             "series_occurrence__series__pair__mentee__user")
             .order_by("starts_at"))

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.dates import show_date
-from meetings import notices, slots
+from meetings import hours, notices, slots
 from meetings.formatting import clock
 from meetings.models import (
     NO_OVERLAP_CONSTRAINT,
@@ -42,6 +42,7 @@ from meetings.models import (
     SessionLog,
 )
 from meetings.selectors import availability_of
+from meetings.topics import topic_problems
 from pairing.models import Pair
 
 log = logging.getLogger(__name__)
@@ -239,8 +240,13 @@ def _locked(meeting: Meeting) -> Meeting:
 
 @transaction.atomic
 def meeting_propose(*, pair: Pair, proposer, slots_utc: Sequence[tuple[datetime, datetime]], mode: str,
-                    location: str = "", video_link: str = "", now: datetime | None = None) -> Meeting:
-    """Offer one to three times; the partner confirms one of them."""
+                    location: str = "", video_link: str = "", now: datetime | None = None,
+                    topic=None, hours_confirmed: bool | str = False) -> Meeting:
+    """Offer one to three times; the partner confirms one of them.
+
+    ``topic``: an entry of the program's topic menu (optional). ``hours_confirmed``: the proposer
+    saw the out-of-hours warning (see meetings.hours) and sends anyway.
+    """
     role = _member(pair, proposer)
     now = _now(now)
     errors: dict[str, list[str]] = {}
@@ -258,11 +264,15 @@ def meeting_propose(*, pair: Pair, proposer, slots_utc: Sequence[tuple[datetime,
         seen.append((start, end))
     errors.update({k: [v] for k, v in place_problems(pair.program, mode=mode, location=location,
                                                    video_link=video_link).items()})
+    errors.update(topic_problems(pair, topic))
+    if not errors:
+        errors.update(hours.problems(pair=pair, actor=proposer, times=slots_utc, confirmed=hours_confirmed,
+                                     keys=[f"slot_{i}" for i in range(len(slots_utc))]))
     if errors:
         raise ValidationError(errors)
     meeting = Meeting(pair=pair, mode=mode, location=location.strip(),
                       video_link=video_link if mode == Meeting.Mode.VIDEO else "",
-                      status=Meeting.Status.PROPOSED, proposed_by=proposer)
+                      status=Meeting.Status.PROPOSED, proposed_by=proposer, topic=topic)
     meeting.full_clean()
     meeting.save()
     for start, end in slots_utc:
@@ -305,7 +315,8 @@ def meeting_confirm(*, meeting: Meeting, user, slot_id: int, now: datetime | Non
 
 @transaction.atomic
 def meeting_book(*, pair: Pair, booker, starts_at: datetime, ends_at: datetime, mode: str,
-                 location: str = "", video_link: str = "", now: datetime | None = None) -> Meeting:
+                 location: str = "", video_link: str = "", now: datetime | None = None,
+                 topic=None, hours_confirmed: bool | str = False) -> Meeting:
     """Book straight into the partner's published availability: confirmed at once."""
     role = _member(pair, booker)
     partner = pair.partner_of(booker)
@@ -323,11 +334,15 @@ def meeting_book(*, pair: Pair, booker, starts_at: datetime, ends_at: datetime, 
         errors["starts_at"] = problems
     errors.update({k: [v] for k, v in place_problems(pair.program, mode=mode, location=location,
                                                    video_link=video_link).items()})
+    errors.update(topic_problems(pair, topic))
+    if not errors:
+        errors.update(hours.problems(pair=pair, actor=booker, times=[(starts_at, ends_at)],
+                                     keys=["starts_at"], confirmed=hours_confirmed))
     if errors:
         raise ValidationError(errors)
     meeting = Meeting(pair=pair, starts_at=starts_at, ends_at=ends_at, mode=mode, location=location.strip(),
                       video_link=video_link if mode == Meeting.Mode.VIDEO else "",
-                      status=Meeting.Status.CONFIRMED, proposed_by=booker, confirmed_by=booker)
+                      status=Meeting.Status.CONFIRMED, proposed_by=booker, confirmed_by=booker, topic=topic)
     meeting.full_clean()
     meeting.save()
     _take_time(meeting, actor=booker)
@@ -357,7 +372,7 @@ def meeting_decline(*, meeting: Meeting, user, reason: str = "") -> Meeting:
 
 @transaction.atomic
 def meeting_reschedule(*, meeting: Meeting, user, starts_at: datetime, ends_at: datetime, reason: str,
-                       now: datetime | None = None) -> Meeting:
+                       now: datetime | None = None, hours_confirmed: bool | str = False) -> Meeting:
     """Move a confirmed future session (not within the program's cut-off); same calendar event."""
     meeting = _locked(meeting)
     role = _member(meeting.pair, user)
@@ -380,6 +395,9 @@ def meeting_reschedule(*, meeting: Meeting, user, starts_at: datetime, ends_at: 
                                  exclude_meeting_id=meeting.pk)
         if problems:
             errors["starts_at"] = problems
+    if not errors:
+        errors.update(hours.problems(pair=meeting.pair, actor=user, times=[(starts_at, ends_at)],
+                                     keys=["starts_at"], confirmed=hours_confirmed))
     if errors:
         raise ValidationError(errors)
     old = meeting.starts_at

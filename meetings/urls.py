@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from meetings import series_views, views
+from meetings import series_views, topic_views, views
 
 app_name = "meetings"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("pair/<int:pair_id>/", views.pair_detail, name="pair"),
     path("pair/<int:pair_id>/propose/", views.propose, name="propose"),
     path("pair/<int:pair_id>/book/", views.book, name="book"),
+    path("pair/<int:pair_id>/topics/", topic_views.pair_topics, name="topics"),
     path("meeting/<int:meeting_id>/", views.meeting_detail, name="meeting"),
     path("meeting/<int:meeting_id>/confirm/", views.confirm, name="confirm"),
     path("meeting/<int:meeting_id>/decline/", views.decline, name="decline"),

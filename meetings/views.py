@@ -27,6 +27,7 @@ from meetings.forms import (
     SessionLogForm,
     apply_service_errors,
 )
+from meetings.hours import without_refused
 from meetings.ics import feed_ics
 from meetings.models import Meeting
 from meetings.selectors import get_action_item_for_user, get_meeting_for_user, get_meeting_pair_for_user
@@ -84,12 +85,14 @@ def propose(request: HttpRequest, pair_id: int) -> HttpResponse:
     if response := _inactive(request, pair):
         return response
     partner = pair.partner_of(request.user)
-    suggestions = selectors.suggested_times(pair, request.user)
+    suggestions = without_refused(pair, request.user, selectors.suggested_times(pair, request.user))
     form = ProposeForm(_posted(request), user=request.user, pair=pair, partner=partner,
                        suggestions=suggestions)
     if request.method == "POST" and form.is_valid():
         try:
-            services.meeting_propose(pair=pair, proposer=request.user, slots_utc=form.slots, **form.place())
+            services.meeting_propose(pair=pair, proposer=request.user, slots_utc=form.slots, **form.place(),
+                                     topic=form.cleaned_data.get("topic"),
+                                     hours_confirmed=form.hours_confirmed())
         except ValidationError as error:
             apply_service_errors(form, error, form.service_aliases())
         else:
@@ -111,14 +114,16 @@ def book(request: HttpRequest, pair_id: int) -> HttpResponse:
     if response := _inactive(request, pair):
         return response
     partner = pair.partner_of(request.user)
-    openings = selectors.suggested_times(pair, request.user, both=False)
+    openings = without_refused(pair, request.user,
+                               selectors.suggested_times(pair, request.user, both=False))
     form = BookForm(_posted(request), user=request.user, pair=pair, partner=partner, openings=openings)
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_book(pair=pair, booker=request.user, starts_at=form.starts_at,
-                                  ends_at=form.ends_at, **form.place())
+                                  ends_at=form.ends_at, **form.place(), topic=form.cleaned_data.get("topic"),
+                                  hours_confirmed=form.hours_confirmed())
         except ValidationError as error:
-            apply_service_errors(form, error, {"starts_at": form.time_field})
+            apply_service_errors(form, error, {"starts_at": form.time_field, "confirm_hours": "__all__"})
         else:
             messages.success(request, _("Booked. You and %(name)s both get a calendar invitation.") % {
                 "name": partner.first_name})
@@ -191,9 +196,10 @@ def reschedule(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_reschedule(meeting=meeting, user=request.user, starts_at=form.starts_at,
-                                        ends_at=form.ends_at, reason=form.cleaned_data["reason"])
+                                        ends_at=form.ends_at, reason=form.cleaned_data["reason"],
+                                        hours_confirmed=form.hours_confirmed())
         except ValidationError as error:
-            apply_service_errors(form, error, {"starts_at": "time"})
+            apply_service_errors(form, error, {"starts_at": "time", "confirm_hours": "__all__"})
         else:
             messages.success(request, _("Moved. You and %(name)s both get an updated invitation.") % {
                 "name": partner.first_name})
@@ -281,17 +287,24 @@ def _log_form_kwargs(meeting: Meeting, user, partner, side: str, session_log) ->
             "topics_label": _("What you taught %(name)s") % {"name": partner.first_name}}
 
 
+def session_topic(meeting: Meeting, side: str) -> list:
+    """The booked topic pre-ticks the log of the side that teaches it (until they save their own)."""
+    topic = meeting.topic
+    teaches = Direction.JUNIOR_TEACHES if side == "mentor" else Direction.SENIOR_TEACHES
+    return [topic.topic] if topic is not None and topic.direction == teaches else []
+
+
 def _my_topics(session_log, side: str) -> list:
     if session_log is None:
         return []
     return list((session_log.topics_by_mentor if side == "mentor" else session_log.topics_by_mentee).all())
 
 
-def _log_initial(session_log, reflection, user, partner, side: str) -> dict[str, object]:
+def _log_initial(session_log, reflection, user, partner, side: str, meeting: Meeting) -> dict[str, object]:
     mine = next((g for g in session_log.goal_progress.all() if g.author.user_id == user.pk), None) \
         if session_log else None
     return {
-        "topics": _my_topics(session_log, side),
+        "topics": _my_topics(session_log, side) or session_topic(meeting, side),
         "shared_summary": session_log.shared_summary if session_log else "",
         "summary_revision": session_log.summary_revision if session_log else 0,
         "reflection": reflection.text if reflection else "",
@@ -331,7 +344,7 @@ def log_session(request: HttpRequest, meeting_id: int) -> HttpResponse:
     partner = meeting.pair.partner_of(user)
     context = selectors.log_page(meeting, user)
     form_kwargs = _log_form_kwargs(meeting, user, partner, side, context["log"])
-    initial = _log_initial(context["log"], context["my_reflection"], user, partner, side)
+    initial = _log_initial(context["log"], context["my_reflection"], user, partner, side, meeting)
     form, unsaved = SessionLogForm(_posted(request), initial=initial, **form_kwargs), None
     if request.method == "POST" and form.is_valid():
         form, unsaved, saved = _save_log(request, form, meeting)

@@ -8,6 +8,7 @@ class ProgramsConfig(AppConfig):
 
     def ready(self) -> None:
         # The kinds of message this app sends, so any worker can build them.
-        from programs import invitations
+        from programs import invitations, topic_menu
 
         invitations.register()
+        topic_menu.register()

@@ -11,9 +11,11 @@ from programs.models import (
     Direction,
     Goal,
     Program,
+    ProgramTopic,
     Resource,
     SurveyQuestion,
     Topic,
+    TopicProposal,
 )
 from programs.services import SECTION_FIELDS
 
@@ -61,6 +63,9 @@ SECTION_FORMS: dict[str, type[SectionForm]] = {
     "matching": _section_form("matching"),
     "surveys": _section_form("surveys"),
     "commitment": _section_form("commitment"),
+    "hours": _section_form("hours", widgets={
+        "working_hours_start": forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M"),
+        "working_hours_end": forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M")}),
 }
 SECTION_TITLES = {
     "overview": _("Overview and dates"),
@@ -70,6 +75,7 @@ SECTION_TITLES = {
     "matching": _("Matching weights"),
     "surveys": _("Reminders and surveys"),
     "commitment": _("Commitment and recurring slots"),
+    "hours": _("Working hours guard"),
 }
 
 
@@ -255,3 +261,30 @@ class PeopleSearchForm(forms.Form):
     q = forms.CharField(label=_("Search people"), required=False, max_length=100,
                         widget=forms.SearchInput(
                             attrs={"placeholder": _("Name, e-mail, department or title")}))
+
+
+class MenuItemForm(forms.ModelForm):
+    """A menu entry's session agenda and preparation kit (HR edits them per program)."""
+
+    class Meta:
+        model = ProgramTopic
+        fields = ["agenda", "prep_links", "prep_exercise", "prep_questions"]
+        widgets = {"agenda": forms.Textarea(attrs={"rows": 6}),
+                   "prep_links": forms.Textarea(attrs={"rows": 4}),
+                   "prep_exercise": forms.Textarea(attrs={"rows": 3}),
+                   "prep_questions": forms.Textarea(attrs={"rows": 4})}
+
+
+class ProposalDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("decline", _("Decline"))])
+    note = forms.CharField(label=_("Note to the proposer (optional)"), max_length=300, required=False)
+
+
+class TopicProposalForm(forms.ModelForm):
+    """A pair member's suggestion for the topic menu."""
+
+    class Meta:
+        model = TopicProposal
+        fields = ["name", "direction", "why"]
+        widgets = {"direction": forms.RadioSelect, "why": forms.Textarea(attrs={"rows": 3})}
+        labels = {"name": _("Topic")}

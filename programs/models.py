@@ -7,6 +7,8 @@ rules and the survey/reminder settings directly (one form per section edits them
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,12 +17,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class Direction(models.TextChoices):
-    """Who teaches whom. Reverse mentoring: the junior mentor teaches the senior mentee."""
-
-    JUNIOR_TEACHES = "junior_teaches", _("Junior mentor teaches senior mentee")
-    SENIOR_TEACHES = "senior_teaches", _("Senior mentee teaches junior mentor")
+# Direction, the topic menu's kit and topic proposals live in topic_models; importing them here keeps
+# `from programs.models import …` working for all of them.
+from programs.topic_models import Direction, TopicKit, TopicProposal  # noqa: F401
 
 
 class Topic(models.Model):
@@ -203,6 +202,16 @@ class Program(models.Model):
         _("pairs may agree a recurring slot"), default=True,
         help_text=_("A protected slot that repeats (for example every second Tuesday at 9:00) and sits "
                     "in both calendars."))
+    # Out-of-hours guard (issue 18 item 5): booking, proposing or moving a session outside the
+    # partner's working hours warns and asks to confirm; at night it is refused (meetings.hours).
+    hours_guard = models.BooleanField(
+        _("guard the partner's working hours"), default=True,
+        help_text=_("Warn before a session outside the partner's working hours, and refuse one at "
+                    "night (22:00–07:00 their time) unless they accept night sessions."))
+    working_hours_start = models.TimeField(
+        _("usual working day starts"), default=dt.time(8, 0),
+        help_text=_("For people who have not published their availability, in their own time zone."))
+    working_hours_end = models.TimeField(_("usual working day ends"), default=dt.time(18, 0))
 
     class Meta:
         ordering = ["-created_at"]
@@ -229,6 +238,9 @@ class Program(models.Model):
             errors["mentor_level_max"] = _("The upper level must not be below the lower one.")
         if self.mentee_level_min > self.mentee_level_max:
             errors["mentee_level_max"] = _("The upper level must not be below the lower one.")
+        if self.working_hours_start and self.working_hours_end \
+                and self.working_hours_start >= self.working_hours_end:
+            errors["working_hours_end"] = _("The working day ends after it starts.")
         if self.reminder_second_hours and self.reminder_second_hours >= (self.reminder_first_hours or 10**6):
             errors["reminder_second_hours"] = _("The second reminder comes after the first one.")
         if self.commitment_sponsor_name.strip() and not self.commitment_sponsor_email:
@@ -389,8 +401,9 @@ class Goal(models.Model):
             raise ValidationError(errors)
 
 
-class ProgramTopic(models.Model):
-    """A topic the program covers, in one direction."""
+class ProgramTopic(TopicKit):
+    """A topic the program covers, in one direction: an entry of the program's topic menu, with
+    a session agenda and a preparation kit the pair sees when they book a session on it."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="program_topics")
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+")
@@ -608,3 +621,4 @@ class OrgChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.area}: {self.summary}"
+

@@ -39,7 +39,143 @@ TOPICS: list[tuple[str, str, str]] = [
     ("Organisational history & politics", "Why things are the way they are, and who to ask.",
      Direction.SENIOR_TEACHES),
     ("Career development", "Choices, sponsorship and growing into bigger roles.", Direction.SENIOR_TEACHES),
+    ("How younger customers buy", "Where younger customers discover, compare and trust a brand.",
+     Direction.JUNIOR_TEACHES),
+    ("Reading the business", "The numbers, the strategy and what the board worries about.",
+     Direction.SENIOR_TEACHES),
 ]
+
+# The curated reverse mentoring menu: a session agenda and a preparation kit per topic (by the
+# topic's name above). Links are public and stable; HR replaces them with intranet pages if wanted.
+MENU: dict[str, dict[str, object]] = {
+    "Generative AI": {
+        "agenda": _(
+            "Generative AI at work: what it is good at, and where it goes wrong (10 min)\n"
+            "Live: the mentee's own task — a summary, an e-mail draft or a first outline — done with an "
+            "approved assistant (20 min)\n"
+            "Checking the output: facts, tone, confidential data (10 min)\n"
+            "Agree one task to try alone before the next session (5 min)"),
+        "prep_links": (
+            "Generative AI for Everyone (short course) | https://www.deeplearning.ai/courses/generative-ai-for-everyone/\n"
+            "Guidelines for secure AI use (UK NCSC) | https://www.ncsc.gov.uk/collection/guidelines-secure-ai-system-development"),
+        "prep_exercise": _(
+            "Pick one real, non-confidential task from your week (a meeting summary, a reply to a "
+            "customer). Write in two sentences what a good result would look like. Bring both."),
+        "prep_questions": _(
+            "Which of my tasks could an assistant speed up?\n"
+            "What must never go into a prompt here?\n"
+            "How do I tell when the answer is made up?"),
+    },
+    "Social media": {
+        "agenda": _(
+            "Tour: how the mentor uses LinkedIn and one other platform, and why (10 min)\n"
+            "The mentee's profile, read as a stranger would read it (10 min)\n"
+            "Write one short post together about a real piece of work (20 min)\n"
+            "What to share, what never to share: our social media policy (5 min)"),
+        "prep_links": "LinkedIn Help: your profile | https://www.linkedin.com/help/linkedin",
+        "prep_exercise": _(
+            "Look at your own profile for five minutes as if you were a graduate deciding whether to "
+            "join us. Note three things it tells them, and one it should."),
+        "prep_questions": _(
+            "Whose posts do you read, and why?\n"
+            "How often should someone in my role post?\n"
+            "How do I answer a critical comment?"),
+    },
+    "New ways of working / collaboration tools": {
+        "agenda": _(
+            "The mentor's working day in chat, shared documents and the task board (10 min)\n"
+            "Set up together: channels, notifications and one shared document the mentee owns (20 min)\n"
+            "Async habits: writing a decision down instead of calling a meeting (10 min)\n"
+            "One habit to try for two weeks (5 min)"),
+        "prep_links": (
+            "Microsoft Teams training | https://support.microsoft.com/teams\n"
+            "The remote work playbook (GitLab handbook) | https://handbook.gitlab.com/handbook/company/culture/all-remote/guide/"),
+        "prep_exercise": _(
+            "Count the meetings in your calendar this week. Mark the ones a written update could have "
+            "replaced."),
+        "prep_questions": _(
+            "How do you keep up with ten busy channels?\n"
+            "When is a call still better than a message?"),
+    },
+    "Data & analytics tools": {
+        "agenda": _(
+            "Data literacy: reading one of our real dashboards together — what each number means (15 min)\n"
+            "Three questions to ask of any chart: compared with what, since when, counted how (10 min)\n"
+            "Hands on: answer one of the mentee's own questions with self-service data (15 min)\n"
+            "Next step to practise (5 min)"),
+        "prep_links": (
+            "Visual vocabulary: which chart for which question (Financial Times) | "
+            "https://github.com/Financial-Times/chart-doctor/tree/main/visual-vocabulary\n"
+            "Our World in Data: examples of charts done well | https://ourworldindata.org/"),
+        "prep_exercise": _(
+            "Find one chart you were shown this month. Write down the decision it was meant to support "
+            "and what it left out."),
+        "prep_questions": _(
+            "Which numbers do I rely on without knowing where they come from?\n"
+            "Who can I ask when a figure looks wrong?"),
+    },
+    "How younger customers buy": {
+        "agenda": _(
+            "The mentor's last three purchases: where they heard of it, compared it and decided (10 min)\n"
+            "Our brand through a younger customer's eyes: search, reviews, social, our own site (15 min)\n"
+            "What would make them trust us, or leave, in the first minute (10 min)\n"
+            "One idea the mentee takes to their team (10 min)"),
+        "prep_links": (
+            "Pew Research Center: social media use by age | https://www.pewresearch.org/internet/fact-sheet/social-media/\n"
+            "Think with Google: consumer insights | https://www.thinkwithgoogle.com/consumer-insights/"),
+        "prep_exercise": _(
+            "Search for our main product on your phone the way a 22-year-old would. Screenshot the "
+            "first thing you see that is not from us."),
+        "prep_questions": _(
+            "Where did your friends last hear about a new brand?\n"
+            "What makes you trust a review?\n"
+            "What would stop you buying from us?"),
+    },
+    "Stakeholder management": {
+        "agenda": _(
+            "A real situation of the mentor's: who decides, who influences, who is affected (10 min)\n"
+            "Map it together on one page: interest and influence (15 min)\n"
+            "The mentee's story of winning — or losing — someone's support (10 min)\n"
+            "The mentor's next conversation, planned (10 min)"),
+        "prep_links": "Stakeholder analysis (MindTools) | https://www.mindtools.com/aol0rms/stakeholder-analysis",
+        "prep_exercise": _(
+            "Write down one piece of work that is stuck, and the three people whose yes would unstick "
+            "it. Bring the list."),
+        "prep_questions": _(
+            "How do you disagree with someone more senior without damaging the relationship?\n"
+            "When do you escalate, and how?"),
+    },
+    "Reading the business": {
+        "agenda": _(
+            "How we make money: our main revenue lines and costs, in plain words (15 min)\n"
+            "One page of the latest results, read together (15 min)\n"
+            "What the leadership team worries about this year, and why (10 min)\n"
+            "How the mentor's own work shows up in these numbers (5 min)"),
+        "prep_links": "How to read financial statements (Investopedia) | https://www.investopedia.com/terms/f/financial-statements.asp",
+        "prep_exercise": _(
+            "Skim the first five pages of our latest annual report or results update. Mark one sentence "
+            "you did not understand."),
+        "prep_questions": _(
+            "Which number matters most to our CEO?\n"
+            "Where is the business growing, and where shrinking?\n"
+            "How does my team's work affect the results?"),
+    },
+    "Career development": {
+        "agenda": _(
+            "Career navigation: the mentee's path so far — the turns that mattered (10 min)\n"
+            "The mentor's next two or three possible steps; what each needs (15 min)\n"
+            "Sponsors, visibility and saying yes to the right stretch work (10 min)\n"
+            "One conversation the mentor will have this month (10 min)"),
+        "prep_links": "",
+        "prep_exercise": _(
+            "Write the job you want in three years in one sentence, and the two skills it needs that you "
+            "do not have yet."),
+        "prep_questions": _(
+            "How did you decide when to move on?\n"
+            "Who spoke up for you, and how did that happen?\n"
+            "What would you do differently at my stage?"),
+    },
+}
 
 PROGRAM_DURATION_WEEKS = 26  # about six months
 

@@ -57,6 +57,8 @@ SECTION_FIELDS: dict[str, list[str]] = {
     # Commitment guard and recurring slots (issue 18, item 2).
     "commitment": ["commitment_rebook_days", "commitment_max_cancellations", "commitment_sponsor_name",
                    "commitment_sponsor_email", "series_allowed"],
+    # Out-of-hours guard (meetings.hours)
+    "hours": ["hours_guard", "working_hours_start", "working_hours_end"],
 }
 
 # Configuration copied by program_clone (everything on the row except identity, status and dates).
@@ -135,7 +137,8 @@ def program_create_from_template(*, name: str, actor: User | None, cohort: str =
 
     topics = _topics_ensure(presets.TOPICS)
     ProgramTopic.objects.bulk_create(
-        [ProgramTopic(program=program, topic=topics[name], direction=direction)
+        [ProgramTopic(program=program, topic=topics[name], direction=direction,
+                      **_plain(presets.MENU.get(name, {})))
          for name, _description, direction in presets.TOPICS])
     rules = [ConfidentialityRule(program=program, order=i, text=text)
              for i, text in enumerate(presets.CONFIDENTIALITY_RULES)]
@@ -249,7 +252,9 @@ def program_clone(*, program: Program, actor: User, name: str) -> Program:
     clone.save()
     clone.leads.set(program.leads.all())
     ProgramTopic.objects.bulk_create(
-        [ProgramTopic(program=clone, topic_id=pt.topic_id, direction=pt.direction)
+        [ProgramTopic(program=clone, topic_id=pt.topic_id, direction=pt.direction, agenda=pt.agenda,
+                      prep_links=pt.prep_links, prep_exercise=pt.prep_exercise,
+                      prep_questions=pt.prep_questions)
          for pt in program.program_topics.all()])
     for model, related in ((ConfidentialityRule, "confidentiality_rules"), (Goal, "goals"),
                            (SurveyQuestion, "survey_questions"), (Resource, "resources")):

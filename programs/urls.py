@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from programs import people_views, views
+from programs import people_views, topic_menu_views, views
 
 app_name = "programs"
 urlpatterns = [
@@ -12,6 +12,10 @@ urlpatterns = [
     path("<int:pk>/about/", views.program_about, name="about"),
     path("<int:pk>/edit/<slug:section>/", views.program_edit_section, name="edit"),
     path("<int:pk>/topics/", views.program_topics, name="program_topics"),
+    path("<int:pk>/menu/", topic_menu_views.menu, name="topic_menu"),
+    path("<int:pk>/menu/<int:item_pk>/", topic_menu_views.menu_item_edit, name="topic_menu_item"),
+    path("<int:pk>/menu/proposals/<int:proposal_pk>/decide/", topic_menu_views.proposal_decide,
+         name="topic_proposal_decide"),
     path("<int:pk>/agreement/", views.agreement, name="agreement"),
     path("<int:pk>/agreement/publish/", views.agreement_publish, name="agreement_publish"),
     path("<int:pk>/advance/", views.program_advance, name="advance"),

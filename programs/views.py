@@ -357,4 +357,5 @@ def lead_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
 def program_about(request: HttpRequest, pk: int) -> HttpResponse:
     program = selectors.get_program_for_reader(request.user, pk)
     page = selectors.program_about(request.user, program)
-    return render(request, "programs/program_about.html", {"page": page, "program": program})
+    menu = program.program_topics.select_related("topic").order_by("direction", "topic__name")
+    return render(request, "programs/program_about.html", {"page": page, "program": program, "menu": menu})

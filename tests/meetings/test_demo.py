@@ -96,3 +96,16 @@ def test_the_commitment_demo_holds_on_a_monday_at_midnight_and_late_on_a_sunday(
     pairs = {m.pair for m in Meeting.objects.select_related("pair__program")}
     assert [p for p in pairs if commitment.pair_counts(p)["mentee"]["cancelled"] == 2
             and (due := commitment.rebook_due(p)) and due.overdue]
+
+
+def test_the_demo_sessions_carry_menu_topics_with_agendas_and_a_proposal_waits_for_hr(demo):
+    people, programs, *_rest = demo
+    upcoming = Meeting.objects.get(pair__mentor__user=people["mentor"], pair__mentee__user=people["mentee"],
+                                   status="confirmed",
+                                   series_occurrence__isnull=True)
+    assert upcoming.topic is not None and upcoming.topic.program == programs["running"]
+    assert len(upcoming.topic.agenda_steps) >= 3 and upcoming.topic.question_list
+    from programs.models import TopicProposal
+
+    proposal = TopicProposal.objects.get(program=programs["running"])
+    assert (proposal.status, proposal.proposed_by) == ("pending", people["mentor"])

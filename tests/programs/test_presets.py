@@ -22,9 +22,9 @@ def test_the_template_covers_topics_in_both_directions(draft):
     topics = draft.program_topics.values_list("topic__name", flat=True)
     junior = set(topics.filter(direction=Direction.JUNIOR_TEACHES))
     senior = set(topics.filter(direction=Direction.SENIOR_TEACHES))
-    assert {"Social media", "Generative AI", "Cloud services"} <= junior and len(junior) == 6
+    assert {"Social media", "Generative AI", "Cloud services"} <= junior and len(junior) == 7
     assert {"Industry knowledge", "Stakeholder management", "Career development"} <= senior
-    assert len(senior) == 5
+    assert len(senior) == 6
 
 
 def test_the_agreement_starts_as_an_unpublished_draft_version_1(draft):
@@ -85,4 +85,22 @@ def test_a_start_date_without_an_end_date_gives_six_months(hr_admin):
 
 def test_the_presets_module_offers_the_create_service_too(hr_admin):
     program = presets.program_create_from_template(name="Via presets", actor=hr_admin)
-    assert program.program_topics.count() == 11
+    assert program.program_topics.count() == 13
+
+
+def test_the_template_ships_a_curated_menu_with_agendas_and_kits_in_both_directions(draft):
+    menu = {(pt.topic.name, pt.direction): pt for pt in draft.program_topics.select_related("topic")}
+    curated = [("Generative AI", Direction.JUNIOR_TEACHES), ("Social media", Direction.JUNIOR_TEACHES),
+               ("New ways of working / collaboration tools", Direction.JUNIOR_TEACHES),
+               ("Data & analytics tools", Direction.JUNIOR_TEACHES),
+               ("How younger customers buy", Direction.JUNIOR_TEACHES),
+               ("Stakeholder management", Direction.SENIOR_TEACHES),
+               ("Reading the business", Direction.SENIOR_TEACHES),
+               ("Career development", Direction.SENIOR_TEACHES)]
+    for key in curated:
+        item = menu[key]
+        assert len(item.agenda_steps) >= 3, key
+        assert item.prep_exercise.strip() and len(item.question_list) >= 2, key
+    ai = menu[("Generative AI", Direction.JUNIOR_TEACHES)]
+    assert all(url.startswith("https://") for _title, url in ai.link_list) and len(ai.link_list) == 2
+    assert "Checking the output" in ai.agenda

@@ -115,7 +115,7 @@ def test_creating_a_program_starts_from_the_template(hr_client, hr_admin):
     assert response.status_code == 302 and response.url == reverse("programs:detail", args=[program.pk])
     assert program.created_by == hr_admin and program.status == Program.Status.DRAFT
     assert program.ends_on == dt.date(2027, 8, 2)
-    assert program.program_topics.count() == 11 and program.agreement_versions.count() == 1
+    assert program.program_topics.count() == 13 and program.agreement_versions.count() == 1
 
 
 def test_a_new_program_with_dates_out_of_order_is_shown_again_with_the_error(hr_client):
@@ -246,7 +246,7 @@ def test_an_unknown_topic_is_refused(hr_client, draft):
     response = hr_client.post(reverse("programs:program_topics", args=[draft.pk]),
                               {"junior_teaches": [999999]})
     assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
-    assert draft.program_topics.count() == 11
+    assert draft.program_topics.count() == 13
 
 
 # --- list items ------------------------------------------------------------------------------

@@ -70,6 +70,9 @@ EXPECT: dict[str, tuple[str, set[str] | str]] = {
     # a stored upload belongs to the HR admin who uploaded it
     "programs:import_preview": ("GET", {"hr"}), "programs:import_apply": ("POST", {"hr"}),
     "programs:topics": ("GET", HR), "programs:topic_edit": ("GET", HR),
+    # the program's topic menu: agendas and kits, participants' proposals (HR decides)
+    "programs:topic_menu": ("GET", HR), "programs:topic_menu_item": ("GET", HR),
+    "programs:topic_proposal_decide": ("POST", HR),
     # pairing (participants' own pages; HR's review pages)
     "pairing:mine": ("GET", SIGNED_IN), "pairing:profile": ("GET", SIGNED_IN),
     "pairing:profile_about": ("POST", SIGNED_IN), "pairing:expertise_add": ("POST", SIGNED_IN),
@@ -95,6 +98,7 @@ EXPECT: dict[str, tuple[str, set[str] | str]] = {
     "meetings:decline": ("POST", PAIR), "meetings:reschedule": ("GET", PAIR),
     "meetings:cancel": ("GET", PAIR), "meetings:place": ("GET", PAIR), "meetings:outcome": ("POST", PAIR),
     "meetings:log": ("GET", PAIR), "meetings:action_done": ("POST", PAIR),
+    "meetings:topics": ("GET", PAIR),
     "meetings:calendar_revoke": ("POST", SIGNED_IN), "meetings:calendar_feed": ("GET", TOKEN),
     # circles: hosts and members only (host-only actions for the junior host); HR's own pages
     "circles:mine": ("GET", SIGNED_IN), "circles:circle": ("GET", PAIR), "circles:join": ("POST", PAIR),
@@ -172,7 +176,7 @@ def world(db, hr_admin, lead, mentor, mentee, django_user_model):
     from meetings.nudges import unsubscribe_token
     from meetings.selectors import feed_token
     from pairing.models import ExitRequest, MatchRun
-    from programs.models import EmployeeImport, Goal, InvitationBatch
+    from programs.models import EmployeeImport, Goal, InvitationBatch, ProgramTopic, TopicProposal
     from scim.services import scim_token_create
     from surveys.models import SurveyInvitation
     from surveys.selectors import token_hash
@@ -210,6 +214,10 @@ def world(db, hr_admin, lead, mentor, mentee, django_user_model):
     interest = LearningInterest.objects.create(profile=profile, topic=TopicFactory(name="Cloud"), priority=1)
     window = AvailabilityWindow.objects.create(profile=profile, weekday=1, start=dt.time(9), end=dt.time(12))
     resource = ResourceFactory(program=program)
+    menu_item = ProgramTopic.objects.create(program=program, topic=topic, direction="junior_teaches",
+                                            agenda="Try one real task")
+    topic_proposal = TopicProposal.objects.create(program=program, proposed_by=mentee, name="Podcasts",
+                                                  direction="junior_teaches")
     goal = Goal.objects.create(program=program, title="Meet often", kind="qualitative")
     run = MatchRun.objects.create(program=program, status="done", progress=100)
     exit_request = ExitRequest.objects.create(pair=pair, requested_by=mentee, kind="exit")
@@ -264,6 +272,8 @@ def world(db, hr_admin, lead, mentor, mentee, django_user_model):
         "scim:token_revoke": [scim_token.pk],
         "programs:import_preview": [upload.pk],
         "programs:import_apply": [upload.pk], "programs:topic_edit": [topic.pk],
+        "programs:topic_menu": [program.pk], "programs:topic_menu_item": [program.pk, menu_item.pk],
+        "programs:topic_proposal_decide": [program.pk, topic_proposal.pk], "meetings:topics": [pair.pk],
         "pairing:expertise_remove": [expertise.pk], "pairing:interest_remove": [interest.pk],
         "pairing:availability_remove": [window.pk], "pairing:apply": [program.pk],
         "pairing:enrollment": [pair.mentee.pk], "pairing:enrollment_goals": [pair.mentee.pk],
@@ -313,7 +323,8 @@ def client_for(persona: str, world) -> Client:
 
 
 # Form fields a POST needs to reach the access check at all.
-POST_DATA = {"programs:item_move": {"direction": "up"}}
+POST_DATA = {"programs:item_move": {"direction": "up"},
+             "programs:topic_proposal_decide": {"decision": "decline"}}
 
 
 def request(client: Client, method: str, name: str, url: str):
