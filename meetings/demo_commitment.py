@@ -52,8 +52,9 @@ def seed_cancelling_senior(pair: Pair, *, now: dt.datetime, hour: int) -> None:
     for back in range(2 - done):
         start = (now - dt.timedelta(days=7 + 7 * back)).replace(hour=hour, minute=0, second=0, microsecond=0)
         then = start - dt.timedelta(days=3)
+        # Demo history: a time the partner's working-hours guard would only warn about is accepted.
         proposal = services.meeting_propose(pair=pair, proposer=mentor, slots_utc=[(start, start + minutes)],
-                                            mode="video", now=then)
+                                            mode="video", now=then, hours_confirmed=True)
         meeting = services.meeting_confirm(meeting=proposal, user=mentee, slot_id=proposal.slots.get().pk,
                                            now=then)
         services.meeting_cancel(meeting=meeting, user=mentee, reason=CANCEL_REASON,
@@ -72,10 +73,12 @@ def seed_commitment(pairs: list[Pair], *, demo_pair: Pair | None, now: dt.dateti
     others = [p for p in pairs if p != demo_pair and not Meeting.objects.filter(
         pair=p, status=Meeting.Status.CONFIRMED, starts_at__gt=now).exists()]
     for pair in others:
-        try:
-            with transaction.atomic():
-                # An hour after the pair's usual time, so it does not meet its own history.
-                seed_cancelling_senior(pair, now=now, hour=(hour_of(pair, anchor) + 1) % 24)
-        except ValidationError:
-            continue
-        return
+        # Near the pair's usual time but not on it, so it does not meet its own history; the first
+        # hour that is not night for either of them (the hours guard refuses night sessions).
+        for offset in (1, -1, 2, -2, 3, -3):
+            try:
+                with transaction.atomic():
+                    seed_cancelling_senior(pair, now=now, hour=(hour_of(pair, anchor) + offset) % 24)
+            except ValidationError:
+                continue
+            return
