@@ -89,7 +89,7 @@ test: venv system-deps $(MO)
 
 lint: venv
 	.venv/bin/ruff check .
-	.venv/bin/bandit -q -c pyproject.toml -r mentoring accounts notifications programs pairing meetings surveys evaluation scim api --severity-level medium
+	.venv/bin/bandit -q -c pyproject.toml -r mentoring accounts notifications programs pairing meetings circles surveys evaluation scim api --severity-level medium
 	$(PROD_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 
 bench: venv system-deps
