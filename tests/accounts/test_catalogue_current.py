@@ -101,7 +101,8 @@ def test_the_entry_reader_tells_contexts_and_plurals_apart():
         'msgid ""\nmsgstr "Language: de\\n"\n\n'
         'msgid "May"\nmsgstr "Mai"\n\n'
         'msgctxt "verb"\nmsgid "May"\nmsgstr "Darf"\n\n'
-        'msgid "%(n)s pair"\nmsgid_plural "%(n)s pairs"\nmsgstr[0] "%(n)s Tandem"\nmsgstr[1] "%(n)s Tandems"\n\n'
+        'msgid "%(n)s pair"\nmsgid_plural "%(n)s pairs"\n'
+        'msgstr[0] "%(n)s Tandem"\nmsgstr[1] "%(n)s Tandems"\n\n'
         'msgid ""\n"Long "\n"text"\nmsgstr "Langer Text"\n\n'
         '#~ msgid "Gone"\n#~ msgstr "Weg"\n'
     )

@@ -29,9 +29,10 @@ def german_hr(hr_client, hr_admin):
     return hr_client
 
 
-def upload(client, text: str):
+def upload(client, text: str | bytes):
+    data = text.encode() if isinstance(text, str) else text
     return client.post(reverse("programs:import"),
-                       {"file": SimpleUploadedFile("people.csv", text.encode(), "text/csv")})
+                       {"file": SimpleUploadedFile("people.csv", data, "text/csv")})
 
 
 def test_row_errors_are_shown_in_german_and_nothing_is_saved(german_hr):
@@ -47,8 +48,9 @@ def test_row_errors_are_shown_in_german_and_nothing_is_saved(german_hr):
 
 
 def test_a_file_error_is_shown_in_german_on_the_upload_form(german_hr):
-    response = upload(german_hr, "")
+    response = upload(german_hr, b"PK\x03\x04\x00\x00 a spreadsheet, not a CSV")
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Die Datei ist leer." in page and "The file is empty." not in page
+    assert "Dies ist keine CSV-Textdatei (sie enthält Binärdaten)." in page
+    assert "This is not a CSV text file" not in page
     assert not EmployeeImport.objects.exists()
