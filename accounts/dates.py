@@ -67,4 +67,24 @@ def show_number(value: int | float | None, decimals: int | None = None) -> str:
     """
     if value in (None, ""):
         return ""
+    # Rounded, not cut: number_format drops the digits beyond decimal_pos (4.96 would read "4,9").
+    value = value if decimals is None else round(value, decimals)
     return formats.number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+def show_percent(value: int | float | None, decimals: int | None = None) -> str:
+    """12 % / 1.234,5 % — a figure already in per cent, with the reader's separators and a space before
+    the sign (the dashboard's style, and German typography's)."""
+    if value in (None, ""):
+        return ""
+    return f"{show_number(value, decimals)} %"
+
+
+def machine_number(value: int | float | None, decimals: int | None = None) -> str:
+    """1234.5 for every reader: what CSV exports write, so a file reads the same into any spreadsheet or
+    script whoever downloaded it (a German "1.234,5" would be text to most of them, and its comma is
+    the CSV separator)."""
+    if value in (None, ""):
+        return ""
+    value = value if decimals is None else round(value, decimals)
+    return formats.number_format(value, decimal_pos=decimals, use_l10n=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from api.problems import PROBLEM_TYPE, problem_response
@@ -20,7 +21,10 @@ def problem_details(get_response):
             and request.META.get("CONTENT_LENGTH") not in (None, "", "0")
             and content_type != "application/json"
         ):
-            return problem_response(request, 415, _("Send the request body as application/json."))
+            # Answered before LocaleMiddleware runs: pick the caller's language here, or the thread would
+            # still speak whatever language its previous request activated.
+            with translation.override(translation.get_language_from_request(request)):
+                return problem_response(request, 415, _("Send the request body as application/json."))
         response = get_response(request)
         if response.status_code >= 400 and not response.get("Content-Type", "").startswith(PROBLEM_TYPE):
             allow = response.get("Allow")

@@ -5,10 +5,14 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from django.http import JsonResponse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 PROBLEM_TYPE = "application/problem+json"
 # The titles people read, in the caller's language (the "type" slug stays the English phrase).
+# The caller's language is the request's Accept-Language (LocaleMiddleware; English without one), never
+# the token owner's saved preference: an integration's logs and error handling must not change language
+# because a person changed theirs on Account → Preferences. Machines branch on "type" and "status".
 TITLES = {
     400: _("Bad request"), 401: _("Unauthorized"), 403: _("Forbidden"), 404: _("Not found"),
     405: _("Method not allowed"), 406: _("Not acceptable"), 409: _("Conflict"), 412: _("Precondition failed"),
@@ -57,6 +61,8 @@ def problem_response(
         "errors": errors or [],
     }
     response = JsonResponse(body, status=status, content_type=PROBLEM_TYPE)
+    # Also on problems built after LocaleMiddleware has answered (api.middleware), which it cannot label.
+    response["Content-Language"] = translation.get_language() or "en"
     for name, value in (headers or {}).items():
         response[name] = value
     return response

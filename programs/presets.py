@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from programs.models import Direction, Goal, Program, Resource, SurveyQuestion
 
@@ -19,29 +20,48 @@ DESCRIPTION = _(
     "and how the organisation really works in return. Learning runs both ways."
 )
 
-# (name, description, usual direction)
+# (name, description, usual direction). Marked with gettext_noop, not translated here: the English name is
+# the key of MENU below and of the org-wide topic catalogue; services translate it into the language
+# of the HR admin creating the program (programs/services.py `_topics_ensure`).
 TOPICS: list[tuple[str, str, str]] = [
-    ("Social media", "Platforms, personal brand, what audiences expect today.", Direction.JUNIOR_TEACHES),
-    ("Digital marketing", "Campaigns, content, analytics and channels that work now.",
+    (gettext_noop("Social media"),
+     gettext_noop("Platforms, personal brand, what audiences expect today."),
      Direction.JUNIOR_TEACHES),
-    ("Generative AI", "Using AI assistants well and safely in everyday work.", Direction.JUNIOR_TEACHES),
-    ("Cloud services", "What the cloud changes for cost, speed and security.", Direction.JUNIOR_TEACHES),
-    ("Data & analytics tools", "Dashboards, spreadsheets beyond the basics, self-service data.",
+    (gettext_noop("Digital marketing"),
+     gettext_noop("Campaigns, content, analytics and channels that work now."),
      Direction.JUNIOR_TEACHES),
-    ("New ways of working / collaboration tools", "Chat, shared documents, async and hybrid work.",
+    (gettext_noop("Generative AI"),
+     gettext_noop("Using AI assistants well and safely in everyday work."),
      Direction.JUNIOR_TEACHES),
-    ("Industry knowledge", "How our market, customers and competitors really work.",
-     Direction.SENIOR_TEACHES),
-    ("Stakeholder management", "Building support, handling disagreement, getting decisions made.",
-     Direction.SENIOR_TEACHES),
-    ("Leadership & decision-making", "Judgement under uncertainty; leading people and change.",
-     Direction.SENIOR_TEACHES),
-    ("Organisational history & politics", "Why things are the way they are, and who to ask.",
-     Direction.SENIOR_TEACHES),
-    ("Career development", "Choices, sponsorship and growing into bigger roles.", Direction.SENIOR_TEACHES),
-    ("How younger customers buy", "Where younger customers discover, compare and trust a brand.",
+    (gettext_noop("Cloud services"),
+     gettext_noop("What the cloud changes for cost, speed and security."),
      Direction.JUNIOR_TEACHES),
-    ("Reading the business", "The numbers, the strategy and what the board worries about.",
+    (gettext_noop("Data & analytics tools"),
+     gettext_noop("Dashboards, spreadsheets beyond the basics, self-service data."),
+     Direction.JUNIOR_TEACHES),
+    (gettext_noop("New ways of working / collaboration tools"),
+     gettext_noop("Chat, shared documents, async and hybrid work."),
+     Direction.JUNIOR_TEACHES),
+    (gettext_noop("Industry knowledge"),
+     gettext_noop("How our market, customers and competitors really work."),
+     Direction.SENIOR_TEACHES),
+    (gettext_noop("Stakeholder management"),
+     gettext_noop("Building support, handling disagreement, getting decisions made."),
+     Direction.SENIOR_TEACHES),
+    (gettext_noop("Leadership & decision-making"),
+     gettext_noop("Judgement under uncertainty; leading people and change."),
+     Direction.SENIOR_TEACHES),
+    (gettext_noop("Organisational history & politics"),
+     gettext_noop("Why things are the way they are, and who to ask."),
+     Direction.SENIOR_TEACHES),
+    (gettext_noop("Career development"),
+     gettext_noop("Choices, sponsorship and growing into bigger roles."),
+     Direction.SENIOR_TEACHES),
+    (gettext_noop("How younger customers buy"),
+     gettext_noop("Where younger customers discover, compare and trust a brand."),
+     Direction.JUNIOR_TEACHES),
+    (gettext_noop("Reading the business"),
+     gettext_noop("The numbers, the strategy and what the board worries about."),
      Direction.SENIOR_TEACHES),
 ]
 
@@ -210,13 +230,14 @@ COMMUNICATION_GUIDELINES = _(
     "isn't working, talk to each other first; you can always contact HR in confidence."
 )
 
-CONFIDENTIALITY_RULES: list[str] = [
-    "What is said in a session stays between the two of you unless you both agree to share it.",
-    "Private reflections are yours alone: nobody else — not your pair, HR or program leads — can read them.",
-    "Shared session summaries are visible to you and your pair only.",
-    "Program leads see anonymous totals only, never individual answers or notes.",
-    "Neither of you reports on the other to their manager; this is not a performance review.",
-    "Either of you may end the pairing at any time, without giving a reason and without blame.",
+CONFIDENTIALITY_RULES: list = [
+    _("What is said in a session stays between the two of you unless you both agree to share it."),
+    _("Private reflections are yours alone: nobody else — not your pair, HR or program leads — "
+      "can read them."),
+    _("Shared session summaries are visible to you and your pair only."),
+    _("Program leads see anonymous totals only, never individual answers or notes."),
+    _("Neither of you reports on the other to their manager; this is not a performance review."),
+    _("Either of you may end the pairing at any time, without giving a reason and without blame."),
 ]
 
 AGREEMENT_TEXT = _(

@@ -10,10 +10,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from programs import presets
@@ -140,7 +141,7 @@ def program_create_from_template(*, name: str, actor: User | None, cohort: str =
         [ProgramTopic(program=program, topic=topics[name], direction=direction,
                       **_plain(presets.MENU.get(name, {})))
          for name, _description, direction in presets.TOPICS])
-    rules = [ConfidentialityRule(program=program, order=i, text=text)
+    rules = [ConfidentialityRule(program=program, order=i, text=str(text))
              for i, text in enumerate(presets.CONFIDENTIALITY_RULES)]
     goals = [Goal(program=program, order=i, **_plain(g)) for i, g in enumerate(presets.GOALS)]
     questions = _numbered([SurveyQuestion(program=program, **_plain(q)) for q in presets.QUESTIONS])
@@ -173,16 +174,26 @@ def _numbered(questions: list[SurveyQuestion]) -> list[SurveyQuestion]:
 
 
 def _topics_ensure(entries: list[tuple[str, str, str]]) -> dict[str, Topic]:
-    """Org-wide topics by name (case-insensitive), created when the catalogue lacks them."""
+    """Org-wide topics by name (case-insensitive), created when the catalogue lacks them.
+
+    A topic the catalogue lacks is created in the active language (the HR admin's: German names for a
+    German admin); one that exists under its name in any of the site's languages is reused, so programs
+    created in English and in German share "Generative AI" = "Generative KI" rather than doubling it.
+    Keyed by the template's English name (the key of `presets.MENU`).
+    """
     found: dict[str, Topic] = {}
     existing = {t.name.lower(): t for t in Topic.objects.all()}
     for name, description, direction in entries:
-        topic = existing.get(name.lower())
+        names = {name.lower(), _(name).lower()}
+        for code, _language in settings.LANGUAGES:
+            with translation.override(code):
+                names.add(_(name).lower())
+        topic = next((existing[n] for n in sorted(names) if n in existing), None)
         if topic is None:
-            topic = Topic(name=name, description=description, usual_direction=direction)
+            topic = Topic(name=_(name), description=_(description), usual_direction=direction)
             topic.full_clean()
             topic.save()
-            existing[name.lower()] = topic
+            existing[topic.name.lower()] = topic
         found[name] = topic
     return found
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from accounts.dates import show_date, show_month
+from accounts.dates import machine_number, show_date, show_month, show_number, show_percent
 from evaluation import disclosure
 from evaluation.disclosure import Cell
 from evaluation.selectors import Filters, Window
@@ -77,7 +77,7 @@ class Section:
         return Table(f"{self.key}-figures", _("Key figures: %(section)s") % {"section": self.title},
                      [Column(_("Figure"), TEXT), Column(_("Value"), TEXT), Column(_("Definition"), TEXT)],
                      # A withheld figure says why, in one sentence, beside its definition.
-                     rows=[[s.label, cell_text(s.cell, s.fmt, self.k),
+                     rows=[[s.label, Figure(s.cell, s.fmt) if isinstance(s.cell, Cell) else s.cell,
                             " ".join(t for t in (why_text(s.cell, self.k), s.note) if t)]
                            for s in self.stats])
 
@@ -131,12 +131,22 @@ class Report:
 # --- formatting ----------------------------------------------------------------------------------
 
 
-def cell_text(cell: Cell | Any, fmt: str, k: int) -> str:
+@dataclass(frozen=True)
+class Figure:
+    """A cell with its own format, where one column mixes formats (the key figures' "Value")."""
+
+    cell: Cell
+    fmt: str
+
+
+def cell_text(cell: Cell | Figure | Any, fmt: str, k: int, *, machine: bool = False) -> str:
     """A cell as text: the value, "hidden (fewer than k people)" or "hidden".
 
     The wording names people, never the figure's own unit: "fewer than 5" in a column of session
     counts beside a total of 9 would read as a count.
     """
+    if isinstance(cell, Figure):
+        return cell_text(cell.cell, cell.fmt, k, machine=machine)
     if not isinstance(cell, Cell):
         return "" if cell is None else str(cell)
     if cell.why == disclosure.WHY_NONE_DUE:
@@ -145,7 +155,7 @@ def cell_text(cell: Cell | Any, fmt: str, k: int) -> str:
         return _("hidden (fewer than %(k)s people)") % {"k": k}
     if cell.hidden:
         return _("hidden")
-    return format_value(cell.value, fmt)
+    return format_value(cell.value, fmt, machine=machine)
 
 
 def why_text(cell: Cell | Any, k: int) -> str:
@@ -182,24 +192,25 @@ def display_rows(table: Table, k: int) -> list[list[dict]]:
     return rows
 
 
-def format_value(value: Any, fmt: str) -> str:
+def format_value(value: Any, fmt: str, *, machine: bool = False) -> str:
+    """A figure as the page shows it, in the reader's language (accounts/dates.py: "1.234,5", "12 %"),
+    or, with ``machine``, as CSV exports write it: no grouping and a decimal point in every language."""
     if value is None:
         return "—"
+    number = machine_number if machine else show_number
     if fmt == PERCENT:
-        return f"{formats.number_format(round(100 * value))} %"
-    if fmt == AVERAGE:
-        return formats.number_format(value, 1)
+        return f"{number(round(100 * value))} %" if machine else show_percent(round(100 * value))
+    if fmt in (AVERAGE, DECIMAL):
+        return number(value, 1)
     if fmt == SIGNED:
-        text = formats.number_format(value, 1)
+        text = number(value, 1)
         return f"+{text}" if value > 0 else text
-    if fmt == DECIMAL:
-        return formats.number_format(value, 1)
     if fmt == HOURS:
-        return formats.number_format(round(value))
+        return number(round(value))
     if fmt == DAYS:
-        return formats.number_format(value)
+        return number(value) if machine else formats.number_format(value)
     if fmt == COUNT:
-        return formats.number_format(value, force_grouping=True)
+        return number(value)
     return str(value)
 
 
@@ -249,10 +260,12 @@ def chart(kind: str, labels: Sequence[str], series: Sequence[Series], k: int, *,
 
 
 def csv_rows(table: Table, k: int) -> list[list[str]]:
-    """The table as CSV rows: a header, then each row's cells as the page writes them."""
+    """The table as CSV rows: a header and the words ("hidden …") in the reader's language, the figures
+    machine-readable (1234.5 in every language; see `format_value`)."""
     rows = [[c.label for c in table.columns]]
     for row in table.rows:
-        rows.append([cell_text(v, column.fmt, k) for v, column in zip(row, table.columns, strict=True)])
+        rows.append([cell_text(v, column.fmt, k, machine=True)
+                     for v, column in zip(row, table.columns, strict=True)])
     return rows
 
 

@@ -12,7 +12,16 @@ from django.conf import settings
 from django.template import Context, Template
 from django.utils import timezone, translation
 
-from accounts.dates import show_date, show_datetime, show_month, show_number, show_time, show_weekday
+from accounts.dates import (
+    machine_number,
+    show_date,
+    show_datetime,
+    show_month,
+    show_number,
+    show_percent,
+    show_time,
+    show_weekday,
+)
 
 ROOT = Path(settings.BASE_DIR)
 MOMENT = dt.datetime(2026, 12, 3, 14, 30, tzinfo=dt.UTC)  # a Thursday, 14:30 UTC
@@ -109,3 +118,30 @@ def test_numbers_group_and_separate_the_reader_s_way():
         assert show_number(1234.5, 1) == "1.234,5"
         assert template.render(context) == "12.345 · 1.234,5 · 12345"
     assert show_number(None) == ""
+
+
+def test_percentages_follow_the_reader_s_separators_with_one_style_of_sign():
+    template = Template("{% load dates %}{{ p|show_percent }} · {{ q|show_percent:1 }}")
+    context = Context({"p": 12, "q": 1234.5})
+    with translation.override("en"):
+        assert template.render(context) == "12 % · 1,234.5 %"
+    with translation.override("de"):
+        assert template.render(context) == "12 % · 1.234,5 %"
+    assert show_percent(None) == ""
+
+
+def test_machine_numbers_are_the_same_for_every_reader():
+    for language in ("en", "de"):
+        with translation.override(language):
+            assert machine_number(1234.5) == "1234.5"
+            assert machine_number(12345) == "12345"
+            assert machine_number(4.96, 1) == "5.0"  # rounded, not cut
+
+
+def test_no_template_writes_its_own_percent_sign():
+    raw = []
+    for path in sorted((ROOT / "templates").rglob("*")):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            raw += [f"{path.relative_to(ROOT)}: {m.group(0)}" for m in re.finditer(r"}}\s*(&nbsp;)?%", text)]
+    assert raw == [], "use {{ value|show_percent }}:\n" + "\n".join(raw)

@@ -94,3 +94,37 @@ def test_someone_without_a_choice_gets_the_site_language(availability, settings)
     to_aisha = next(m for m in mail.outbox if m.to == [aisha.email])
     assert settings.LANGUAGE_CODE == "en" and aisha.language == ""
     assert to_aisha.subject.startswith("Session with Robert Whitfield confirmed: Thu 4 Mar 2027")
+
+
+@pytest.mark.parametrize("worker_language", ["de", "en"])
+def test_chat_messages_reach_each_person_in_their_own_language(availability, worker_language, chat_server,
+                                                              hr_admin):
+    from notifications.services import channel_preferences_update, chat_settings_update
+    from tests.chat_server import SLACK_POST, SLACK_TOKEN
+
+    chat_settings_update(actor=hr_admin, provider="slack", secret=SLACK_TOKEN)
+    pair = availability
+    aisha, robert = pair.mentor.user, pair.mentee.user
+    aisha.language, robert.language = "de", "en"
+    for person in (aisha, robert):
+        person.save(update_fields=["language"])
+        channel_preferences_update(user=person, choices={"reminders": "chat", "surveys": "email",
+                                                         "nudges": "email", "other": "email"})
+    start = at(THURSDAY, 9, 0, NEW_YORK)
+    with translation.override("en"):  # Robert books from his English page
+        services.meeting_book(pair=pair, booker=robert, starts_at=start,
+                              ends_at=start + timedelta(minutes=45), mode="video",
+                              video_link="https://meet.example.com/flipside-1")
+    mail.outbox.clear()
+    with translation.override(worker_language):
+        assert outbox.deliver_due(only_kinds=[notices.KIND]).sent == 2
+
+    posts = {post["channel"]: post for post in chat_server.bodies(SLACK_POST)}
+    to_aisha = posts["U" + aisha.email.split("@")[0].upper().replace(".", "")]
+    to_robert = posts["U" + robert.email.split("@")[0].upper().replace(".", "")]
+    german_title = german("Session with %(name)s confirmed") % {"name": "Robert Whitfield"}
+    assert to_aisha["text"].startswith(german_title)
+    assert "Do., 4. März 2027, 15:00–15:45" in to_aisha["text"]
+    assert to_robert["text"].startswith("Session with Aisha Rahman confirmed: Thu 4 Mar 2027, 09:00–09:45")
+    assert "März" not in str(to_robert) and "Session with" not in str(to_aisha)
+    assert not mail.outbox  # chat only, as both chose

@@ -56,3 +56,16 @@ def test_seed_demo_is_refused_when_debug_is_off(settings):
     with pytest.raises(CommandError, match="only runs with DEBUG on"):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+def test_seed_demo_can_write_the_demo_programs_in_german(debug_on):
+    from django.utils import translation
+
+    from programs.models import Program, Topic
+
+    call_command("seed_demo", language="de", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    program = Program.objects.order_by("pk").first()
+    agreement = program.agreement_versions.order_by("version").first()
+    assert agreement.text.startswith("Unsere Mentoring-Vereinbarung")
+    assert Topic.objects.filter(name="Generative KI").exists()
+    assert translation.get_language() == "en"  # the command leaves the process's language as it was

@@ -73,7 +73,7 @@ def test_progress_is_shown_and_polled_until_the_job_is_done(hr_client, hr_admin)
     page = hr_client.get(url).content.decode()
     partial = hr_client.get(url, headers={"HX-Request": "true"}).content.decode()
 
-    assert "100 of 250 invited" in page and "40%" in page and "<h1>" in page
+    assert "100 of 250 invited" in page and "40 %" in page and "<h1>" in page
     assert "100 of 250 invited" in partial and 'hx-trigger="every 1s"' in partial and "<h1>" not in partial
     InvitationBatch.objects.filter(pk=batch.pk).update(done=250, status="done", finished_at=batch.created_at)
     done = hr_client.get(url, headers={"HX-Request": "true"}).content.decode()
