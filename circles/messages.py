@@ -42,11 +42,7 @@ CLOSED = (Enrollment.Status.WITHDRAWN, Enrollment.Status.DECLINED)
 
 
 def _queue(rows: list[CircleMessage], kind: str, *, now: datetime | None = None, soon: bool = False) -> None:
-    ids = outbox.messages_queue(
-        [outbox.Draft(kind=kind, key=f"{kind}:{row.pk}", recipient_id=row.recipient_id, ref_id=row.pk)
-         for row in rows], now=now)
-    if soon:
-        outbox.send_soon(ids.values())
+    outbox.rows_queue(kind, rows, soon=soon, now=now)
 
 
 # Off inside notices_not_queued(): the rows are still written, nothing is sent for them.
@@ -146,11 +142,8 @@ def circles_tick(*, now: datetime | None = None) -> outbox.Outcome:
 def _load(messages: list[Message]) -> None:
     kinds.attach_refs(CircleMessage, messages, "recipient", "session__circle__program")
     sessions = {m.ref.session_id for m in messages if m.ref}
-    newest: dict[tuple[int, int], int] = {}
-    for session_id, recipient_id, pk in CircleMessage.objects.filter(
-            session__in=sessions, kind__in=[CircleMessage.Kind.REQUEST, CircleMessage.Kind.CANCEL]
-    ).values_list("session_id", "recipient_id", "id"):
-        newest[(session_id, recipient_id)] = max(newest.get((session_id, recipient_id), 0), pk)
+    newest = kinds.newest_per_recipient(CircleMessage.objects.filter(
+        session__in=sessions, kind__in=[CircleMessage.Kind.REQUEST, CircleMessage.Kind.CANCEL]), "session")
     answered = set(CircleFeedback.objects.filter(session__in=sessions).values_list("session_id", "user_id"))
     for message in messages:
         message.newest, message.answered = newest, answered

@@ -41,15 +41,8 @@ def meeting_notices_queue(
         )
         for user in recipients
     ]
-    if not queue:
-        return [n.pk for n in notices]
-    ids = outbox.messages_queue(
-        [
-            outbox.Draft(kind=KIND, key=f"{KIND}:{n.pk}", recipient_id=n.recipient_id, ref_id=n.pk)
-            for n in notices
-        ]
-    )
-    outbox.send_soon(ids.values())
+    if queue:
+        outbox.rows_queue(KIND, notices)
     return [n.pk for n in notices]
 
 
@@ -63,11 +56,9 @@ def _load(messages: list[Message]) -> None:
         "meeting__pair__mentee__user",
         "meeting__topic__topic",
     )
-    newest: dict[tuple[int, int], int] = {}
-    for meeting_id, recipient_id, pk in MeetingNotice.objects.filter(
-        meeting__in={m.ref.meeting_id for m in messages if m.ref}
-    ).values_list("meeting_id", "recipient_id", "id"):
-        newest[(meeting_id, recipient_id)] = max(newest.get((meeting_id, recipient_id), 0), pk)
+    newest = kinds.newest_per_recipient(
+        MeetingNotice.objects.filter(meeting__in={m.ref.meeting_id for m in messages if m.ref}), "meeting"
+    )
     for message in messages:
         message.newest = newest
 

@@ -28,15 +28,8 @@ def queue(series: MeetingSeries, *, kind: str, recipients) -> list[int]:
         SeriesNotice.objects.create(series=series, recipient=user, sequence=series.ics_sequence, kind=kind)
         for user in recipients
     ]
-    if not notices_queued():
-        return [n.pk for n in notices]  # demo history: the rows only
-    ids = outbox.messages_queue(
-        [
-            outbox.Draft(kind=KIND, key=f"{KIND}:{n.pk}", recipient_id=n.recipient_id, ref_id=n.pk)
-            for n in notices
-        ]
-    )
-    outbox.send_soon(ids.values())
+    if notices_queued():  # the demo's history writes the rows only
+        outbox.rows_queue(KIND, notices)
     return [n.pk for n in notices]
 
 
@@ -53,11 +46,12 @@ def _load(messages: list[Message]) -> None:
         "series__ended_by",
     )
     # The newest calendar file per series and person carries the current state: older ones are skipped.
-    newest: dict[tuple[int, int], int] = {}
-    for series_id, recipient_id, pk in SeriesNotice.objects.filter(
-        series__in={m.ref.series_id for m in messages if m.ref}, kind__in=list(METHODS)
-    ).values_list("series_id", "recipient_id", "id"):
-        newest[(series_id, recipient_id)] = max(newest.get((series_id, recipient_id), 0), pk)
+    newest = kinds.newest_per_recipient(
+        SeriesNotice.objects.filter(
+            series__in={m.ref.series_id for m in messages if m.ref}, kind__in=list(METHODS)
+        ),
+        "series",
+    )
     for message in messages:
         message.newest = newest
 

@@ -64,3 +64,12 @@ def attach_refs(model: type[models.Model], messages: Sequence[Message], *related
     rows = model._default_manager.select_related(*related).in_bulk({m.ref_id for m in messages})
     for message in messages:
         message.ref = rows.get(message.ref_id)
+
+
+def newest_per_recipient(rows: models.QuerySet, about: str) -> dict[tuple[int, int], int]:
+    """{(``about`` id, recipient id): newest row id} of these notice rows, in one query: a notice that
+    carries a calendar state is skipped when a newer one to the same person about the same thing exists."""
+    newest: dict[tuple[int, int], int] = {}
+    for about_id, recipient_id, pk in rows.values_list(f"{about}_id", "recipient_id", "id"):
+        newest[(about_id, recipient_id)] = max(newest.get((about_id, recipient_id), 0), pk)
+    return newest

@@ -168,6 +168,23 @@ def message_queue(
     return Message.objects.get(pk=ids[key])
 
 
+def rows_queue(
+    kind: str, rows: Sequence, *, soon: bool = True, now: datetime | None = None
+) -> dict[str, int]:
+    """Queue one message per notice row (each has ``pk`` and ``recipient_id``), keyed ``kind:pk``;
+    ``soon``: hand them to a worker once the transaction commits. Returns {key: message id}."""
+    ids = messages_queue(
+        [
+            Draft(kind=kind, key=f"{kind}:{row.pk}", recipient_id=row.recipient_id, ref_id=row.pk)
+            for row in rows
+        ],
+        now=now,
+    )
+    if soon:
+        send_soon(ids.values())
+    return ids
+
+
 def send_soon(message_ids: Iterable[int]) -> None:
     """Deliver these messages from a worker once the current transaction commits."""
     from notifications.tasks import deliver_messages, enqueue_on_commit
