@@ -42,6 +42,7 @@ TOPICS = {
     "junior_teaches": ["Generative AI", "Social media", "Cloud tools", "Data visualisation"],
     "senior_teaches": ["Industry knowledge", "Stakeholder management", "Negotiation", "Strategy"],
 }
+CHUNK = 2500  # pairs seeded at a time
 WEEKS = 20  # the programs started this many weeks ago; one session a week per pair
 
 
@@ -176,66 +177,79 @@ def seed_program(*, name: str, pairs: int, sessions_per_pair: int, answers: int,
     pair_rows = _bulk(Pair, pair_rows)
     _bulk(ExitRequest, [ExitRequest(pair=pair, requested_by=pair.mentee.user, kind="rematch", reason="")
                         for pair in pair_rows[3::40]])
-    meetings = []
-    for pair in pair_rows:
-        skip = rng.randint(0, 6)  # some pairs fall behind
-        for s in range(sessions_per_pair):
-            starts = start + dt.timedelta(weeks=s * WEEKS / sessions_per_pair, hours=rng.randint(8, 17))
-            if starts > now:
-                status = "confirmed"
-            elif s < skip and rng.random() < 0.5:
-                status = "cancelled"
-            else:
-                status = rng.choices(["held", "cancelled", "no_show"], weights=[85, 10, 5])[0]
-            meetings.append(Meeting(pair=pair, starts_at=starts, ends_at=starts + dt.timedelta(minutes=45),
-                                    status=status, mode="video", proposed_by_id=pair.mentor.user_id))
-    meetings = _bulk(Meeting, meetings)
-    events = []
-    for meeting in meetings:
-        if meeting.status == "cancelled":
-            events.append(MeetingEvent(meeting=meeting, actor_role=rng.choice(["mentor", "mentee", "mentee"]),
-                                       kind="cancelled", at=meeting.starts_at - dt.timedelta(days=1)))
-        elif rng.random() < 0.08:
-            events.append(MeetingEvent(meeting=meeting, actor_role=rng.choice(["mentor", "mentee"]),
-                                       kind="rescheduled", at=meeting.starts_at - dt.timedelta(days=2)))
-    _bulk(MeetingEvent, events)
-    held = [m for m in meetings if m.status == "held"]
-    logs = _bulk(SessionLog, [SessionLog(meeting=m, shared_summary="") for m in held])
     by_name = {t.name: t for ts in topics.values() for t in ts}
     jt = [by_name[n].pk for n in TOPICS["junior_teaches"]]
     st = [by_name[n].pk for n in TOPICS["senior_teaches"]]
-    _bulk(SessionLog.topics_by_mentor.through,
-          [SessionLog.topics_by_mentor.through(sessionlog_id=log.pk, topic_id=rng.choice(jt))
-           for log in logs])
-    _bulk(SessionLog.topics_by_mentee.through,
-          [SessionLog.topics_by_mentee.through(sessionlog_id=log.pk, topic_id=rng.choice(st))
-           for log in logs])
-    # Surveys: after-session invitations to both members of held sessions until the answers are
-    # reached (two answers per response: usefulness and pairing fit).
-    invitations = []
-    pair_by_id = {p.pk: p for p in pair_rows}
-    for meeting in held:
-        pair = pair_by_id[meeting.pair_id]
-        for enrollment in (pair.mentor, pair.mentee):
-            invitations.append(SurveyInvitation(
-                program=program, recipient_id=enrollment.user_id, enrollment=enrollment, kind="after_session",
-                meeting=meeting, sent_at=meeting.ends_at + dt.timedelta(hours=2),
-                expires_at=meeting.ends_at + dt.timedelta(days=14)))
-    wanted = answers // 2
-    answered = set(rng.sample(range(len(invitations)), min(wanted, len(invitations))))
-    for index in answered:
-        invitations[index].answered_at = invitations[index].sent_at + dt.timedelta(hours=5)
-    invitations = _bulk(SurveyInvitation, invitations)
-    responses = _bulk(SurveyResponse, [
-        SurveyResponse(invitation=inv, program=program, kind=inv.kind, submitted_at=inv.answered_at)
-        for inv in invitations if inv.answered_at])
-    rows = []
-    for response in responses:
-        rows.append(SurveyAnswer(response=response, question=questions["sat"], question_text="How useful?",
-                                 kind="rating", number=rng.choices([2, 3, 4, 5], weights=[1, 2, 5, 4])[0]))
-        rows.append(SurveyAnswer(response=response, question=questions["fit"], question_text="Fit?",
-                                 kind="rating", number=rng.randint(3, 5)))
-    _bulk(SurveyAnswer, rows)
+
+    def sessions_of(chunk: list) -> tuple[int, int]:
+        """Sessions, events, logs, invitations and answers of some pairs (chunked: bounded memory)."""
+        meetings = []
+        for pair in chunk:
+            skip = rng.randint(0, 6)  # some pairs fall behind
+            for s in range(sessions_per_pair):
+                starts = start + dt.timedelta(weeks=s * WEEKS / sessions_per_pair, hours=rng.randint(8, 17))
+                if starts > now:
+                    status = "confirmed"
+                elif s < skip and rng.random() < 0.5:
+                    status = "cancelled"
+                else:
+                    status = rng.choices(["held", "cancelled", "no_show"], weights=[85, 10, 5])[0]
+                meetings.append(Meeting(pair=pair, starts_at=starts, status=status, mode="video",
+                                        ends_at=starts + dt.timedelta(minutes=45),
+                                        proposed_by_id=pair.mentor.user_id))
+        meetings = _bulk(Meeting, meetings)
+        events = []
+        for meeting in meetings:
+            if meeting.status == "cancelled":
+                events.append(MeetingEvent(meeting=meeting, kind="cancelled",
+                                           actor_role=rng.choice(["mentor", "mentee", "mentee"]),
+                                           at=meeting.starts_at - dt.timedelta(days=1)))
+            elif rng.random() < 0.08:
+                events.append(MeetingEvent(meeting=meeting, actor_role=rng.choice(["mentor", "mentee"]),
+                                           kind="rescheduled", at=meeting.starts_at - dt.timedelta(days=2)))
+        _bulk(MeetingEvent, events)
+        held = [m for m in meetings if m.status == "held"]
+        logs = _bulk(SessionLog, [SessionLog(meeting=m, shared_summary="") for m in held])
+        _bulk(SessionLog.topics_by_mentor.through,
+              [SessionLog.topics_by_mentor.through(sessionlog_id=log.pk, topic_id=rng.choice(jt))
+               for log in logs])
+        _bulk(SessionLog.topics_by_mentee.through,
+              [SessionLog.topics_by_mentee.through(sessionlog_id=log.pk, topic_id=rng.choice(st))
+               for log in logs])
+        # Surveys: after-session invitations to both members of held sessions until the answers are
+        # reached (two answers per response: usefulness and pairing fit).
+        invitations = []
+        pair_by_id = {p.pk: p for p in chunk}
+        for meeting in held:
+            pair = pair_by_id[meeting.pair_id]
+            for enrollment in (pair.mentor, pair.mentee):
+                invitations.append(SurveyInvitation(
+                    program=program, recipient_id=enrollment.user_id, enrollment=enrollment,
+                    kind="after_session",
+                    meeting=meeting, sent_at=meeting.ends_at + dt.timedelta(hours=2),
+                    expires_at=meeting.ends_at + dt.timedelta(days=14)))
+        wanted = answers * len(chunk) // pairs // 2
+        answered = set(rng.sample(range(len(invitations)), min(wanted, len(invitations))))
+        for index in answered:
+            invitations[index].answered_at = invitations[index].sent_at + dt.timedelta(hours=5)
+        invitations = _bulk(SurveyInvitation, invitations)
+        responses = _bulk(SurveyResponse, [
+            SurveyResponse(invitation=inv, program=program, kind=inv.kind, submitted_at=inv.answered_at)
+            for inv in invitations if inv.answered_at])
+        rows = []
+        for response in responses:
+            rows.append(SurveyAnswer(response=response, question=questions["sat"], kind="rating",
+                                     question_text="How useful?",
+                                     number=rng.choices([2, 3, 4, 5], weights=[1, 2, 5, 4])[0]))
+            rows.append(SurveyAnswer(response=response, question=questions["fit"], question_text="Fit?",
+                                     kind="rating", number=rng.randint(3, 5)))
+        _bulk(SurveyAnswer, rows)
+        return len(meetings), len(rows)
+
+    sessions = answer_rows = 0
+    for first in range(0, len(pair_rows), CHUNK):
+        made = sessions_of(pair_rows[first:first + CHUNK])
+        sessions, answer_rows = sessions + made[0], answer_rows + made[1]
     skills = []
     for enrollment in enrollments[: 2 * pairs]:
         learned = st if enrollment.role == "mentor" else jt
@@ -249,7 +263,7 @@ def seed_program(*, name: str, pairs: int, sessions_per_pair: int, answers: int,
                                           direction=skills[-1].direction, phase="end",
                                           score=min(5, before + rng.randint(0, 2))))
     _bulk(SkillRating, skills)
-    return program, {"pairs": len(pair_rows), "sessions": len(meetings), "answers": len(rows)}
+    return program, {"pairs": len(pair_rows), "sessions": sessions, "answers": answer_rows}
 
 
 def seed(*, small_pairs: int, large_pairs: int, sessions_per_pair: int, answers_large: int,
