@@ -22,7 +22,7 @@ from accounts.audit import audit_record
 from accounts.models import AuditEvent
 from accounts.roles import hr_admin_required, is_hr_admin
 from evaluation import report as reports
-from evaluation import selectors, services
+from evaluation import selectors, services, snapshots
 from evaluation.exports import csv_safe
 from evaluation.forms import FilterForm
 from programs.models import Program
@@ -34,15 +34,19 @@ def _filter_form(request: HttpRequest, program: Program, enrollments: list[dict]
 
 
 def _report(request: HttpRequest, program: Program) -> tuple[FilterForm, reports.Report | None]:
-    """The filter form and, when the filters are valid, the protected report."""
+    """The filter form and, when the filters are valid, the protected report (its reads from a
+    snapshot for a large program: see evaluation.snapshots; ``report.as_of`` says when)."""
+    large = snapshots.is_large(program)
     with selectors.analytic_reads():
-        enrollments = selectors.enrollment_cube(program)
-        form = _filter_form(request, program, enrollments)
+        reads = snapshots.enrollment_reads(program, large=large)
+        form = _filter_form(request, program, reads.enrollments)
         if form.is_bound and not form.is_valid():
             return form, None
         filters = form.filters()
-        data = selectors.dashboard_data(program, filters, enrollments=enrollments)
-    return form, reports.build(program, filters, data)
+        data, as_of = snapshots.dashboard_data(program, filters, enrollments=reads)
+    report = reports.build(program, filters, data)
+    report.as_of = as_of
+    return form, report
 
 
 @login_required
@@ -62,6 +66,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "program": program, "form": form, "report": report, "querystring": urlencode(query),
         "k": program.anonymity_k,
         "print_mode": request.GET.get("print") == "1",
+        "snapshot_minutes": max(1, snapshots.max_age() // 60),
         "can_read_summaries": program.leads_can_read_summaries
         and program.leads.filter(pk=request.user.pk).exists(),
     })

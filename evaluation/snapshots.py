@@ -1,0 +1,132 @@
+"""Dashboard snapshots: the aggregates of a large program's dashboard, computed once, read many times.
+
+A dashboard's reads (see :mod:`evaluation.selectors`) scan every session, invitation and survey answer
+of the program: at 25,000 pairs that is a million answers, seconds of SQL however well indexed. Their
+*results* are small (bounded by departments × level bands × intake months × questions, not by the
+data), so for programs with at least ``DASHBOARD_SNAPSHOT_MIN_PAIRS`` pairs they are kept in the
+cache (Redis in production) with the moment they were read:
+
+* the job ``evaluation.tasks.refresh_dashboards`` (beat, every ``DASHBOARD_SNAPSHOT_SECONDS / 2``)
+  reads each large program's unfiltered dashboard, so a lead opening it never waits;
+* a filtered view is read live the first time and kept for the same time;
+* a snapshot older than ``DASHBOARD_SNAPSHOT_SECONDS`` is never shown: it is read again.
+
+What is kept are the query results only: the disclosure control (:mod:`evaluation.disclosure`)
+runs on every render, so a change in its rules applies at once. The page says how fresh the figures
+are ("Figures up to <the moment of the snapshot>"). Smaller programs are read live on every render:
+their figures are always current and cost little.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+
+from evaluation import selectors
+from evaluation.periods import Filters
+from pairing.models import Pair
+from programs.models import Program
+
+VERSION = 1  # bump when the shape of the reads changes: old snapshots are then never read
+
+
+@dataclass(frozen=True)
+class Reads:
+    """A dashboard's reads and, when they come from a snapshot, when they were made."""
+
+    enrollments: list[dict]
+    as_of: dt.datetime | None  # None: read live for this render
+
+
+def max_age() -> int:
+    return settings.DASHBOARD_SNAPSHOT_SECONDS
+
+
+def is_large(program: Program) -> bool:
+    """Does this program's dashboard use snapshots? (one COUNT on the pairs' program index)"""
+    return Pair.objects.filter(program=program).count() >= settings.DASHBOARD_SNAPSHOT_MIN_PAIRS
+
+
+def _key(program: Program, part: str, filters: Filters | None = None) -> str:
+    # The database's name keeps test databases (one per test worker) apart in a shared Redis.
+    view = json.dumps(filters.as_query() if filters else {}, sort_keys=True)
+    digest = hashlib.sha256(view.encode()).hexdigest()[:16]
+    return f"dashboard:v{VERSION}:{connection.settings_dict['NAME']}:{program.pk}:{part}:{digest}"
+
+
+def _fresh(entry, now: dt.datetime) -> bool:
+    return entry is not None and (now - entry["as_of"]).total_seconds() < max_age()
+
+
+def _keep(key: str, value) -> None:
+    cache.set(key, value, timeout=2 * max_age())
+
+
+def enrollment_reads(program: Program, *, large: bool, now: dt.datetime | None = None) -> Reads:
+    """The enrolment cube (the filter form needs it before the filters are known)."""
+    if not large:
+        return Reads(enrollments=selectors.enrollment_cube(program), as_of=None)
+    now = now or timezone.now()
+    key = _key(program, "enrollments")
+    entry = cache.get(key)
+    if not _fresh(entry, now):
+        entry = {"as_of": now, "rows": selectors.enrollment_cube(program)}
+        _keep(key, entry)
+    return Reads(enrollments=entry["rows"], as_of=entry["as_of"])
+
+
+def dashboard_data(program: Program, filters: Filters, *, enrollments: Reads,
+                   now: dt.datetime | None = None) -> tuple[dict, dt.datetime | None]:
+    """:func:`evaluation.selectors.dashboard_data`, from a fresh snapshot for a large program.
+
+    Returns the data and the moment it was read (None when read live for this render). The
+    snapshot's figures run up to that moment, so they agree with each other.
+    """
+    if enrollments.as_of is None:
+        return selectors.dashboard_data(program, filters, enrollments=enrollments.enrollments, now=now), None
+    now = now or timezone.now()
+    key = _key(program, "data", filters)
+    entry = cache.get(key)
+    # Only a snapshot of the same moment as the filter form's: a refresh replaces every view.
+    if not _fresh(entry, now) or entry["as_of"] != enrollments.as_of:
+        as_of = enrollments.as_of  # the same moment as the filter form's figures
+        entry = {"as_of": as_of, "data": selectors.dashboard_data(
+            program, filters, enrollments=enrollments.enrollments, now=as_of)}
+        _keep(key, entry)
+    return entry["data"], entry["as_of"]
+
+
+def refresh(program: Program, *, now: dt.datetime | None = None) -> dt.datetime:
+    """Read a program's unfiltered dashboard now and keep it (the job calls this)."""
+    now = now or timezone.now()
+    with selectors.analytic_reads():
+        enrollments = selectors.enrollment_cube(program)
+        data = selectors.dashboard_data(program, Filters(), enrollments=enrollments, now=now)
+    _keep(_key(program, "enrollments"), {"as_of": now, "rows": enrollments})
+    _keep(_key(program, "data", Filters()), {"as_of": now, "data": data})
+    return now
+
+
+def programs_to_refresh() -> list[Program]:
+    """Programs whose dashboards are watched and large enough for snapshots."""
+    from django.db.models import Count
+
+    return list(Program.objects.filter(status__in=[Program.Status.MATCHING, Program.Status.RUNNING],
+                                       purged_at__isnull=True)
+                .annotate(n_pairs=Count("pairs")).filter(n_pairs__gte=settings.DASHBOARD_SNAPSHOT_MIN_PAIRS)
+                .order_by("pk"))
+
+
+def refresh_all() -> dict[str, int]:
+    """Refresh every large program's dashboard (beat calls this)."""
+    programs = programs_to_refresh()
+    for program in programs:
+        refresh(program)
+    return {"refreshed": len(programs)}
