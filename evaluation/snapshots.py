@@ -27,6 +27,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 
 from evaluation import selectors
@@ -49,9 +52,28 @@ def max_age() -> int:
     return settings.DASHBOARD_SNAPSHOT_SECONDS
 
 
+def with_pair_count(programs: QuerySet[Program]) -> QuerySet[Program]:
+    """The programs with ``n_pairs``: read with the program itself, so the choice costs no query."""
+    pairs = (Pair.objects.filter(program=OuterRef("pk")).order_by().values("program")
+             .annotate(n=Count("id")).values("n"))
+    return programs.annotate(n_pairs=Coalesce(Subquery(pairs), 0))
+
+
+def get_program_for_dashboard(user, pk: int) -> Program:
+    """:func:`evaluation.selectors.get_program_for_lead`, with the program's pair count (404 alike)."""
+    program = with_pair_count(selectors.programs_for_viewer(user)).filter(pk=pk).first()
+    if program is None:
+        raise Http404
+    return program
+
+
 def is_large(program: Program) -> bool:
-    """Does this program's dashboard use snapshots? (one COUNT on the pairs' program index)"""
-    return Pair.objects.filter(program=program).count() >= settings.DASHBOARD_SNAPSHOT_MIN_PAIRS
+    """Does this program's dashboard use snapshots? (its ``n_pairs`` when read with it, else a COUNT
+    on the pairs' program index)"""
+    n_pairs = getattr(program, "n_pairs", None)
+    if n_pairs is None:
+        n_pairs = Pair.objects.filter(program=program).count()
+    return n_pairs >= settings.DASHBOARD_SNAPSHOT_MIN_PAIRS
 
 
 def _key(program: Program, part: str, filters: Filters | None = None) -> str:
@@ -116,8 +138,6 @@ def refresh(program: Program, *, now: dt.datetime | None = None) -> dt.datetime:
 
 def programs_to_refresh() -> list[Program]:
     """Programs whose dashboards are watched and large enough for snapshots."""
-    from django.db.models import Count
-
     return list(Program.objects.filter(status__in=[Program.Status.MATCHING, Program.Status.RUNNING],
                                        purged_at__isnull=True)
                 .annotate(n_pairs=Count("pairs")).filter(n_pairs__gte=settings.DASHBOARD_SNAPSHOT_MIN_PAIRS)

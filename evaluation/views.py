@@ -59,7 +59,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
-    program = selectors.get_program_for_lead(request.user, pk)
+    program = snapshots.get_program_for_dashboard(request.user, pk)
     form, report = _report(request, program)
     query = report.filters.as_query() if report else {}
     return render(request, "evaluation/dashboard.html", {
@@ -76,7 +76,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def export(request: HttpRequest, pk: int, table: str) -> HttpResponse:
     """One table of the dashboard as CSV, with the same filters and the same hidden cells."""
-    program = selectors.get_program_for_lead(request.user, pk)
+    program = snapshots.get_program_for_dashboard(request.user, pk)
     form, report = _report(request, program)
     if report is None:
         raise Http404

@@ -36,7 +36,7 @@ def drop_trigram_indexes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_user_updated_at'),
+        ('accounts', '0006_merge_0005_night_sessions_0005_user_language'),
     ]
 
     operations = [
