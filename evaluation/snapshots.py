@@ -11,10 +11,16 @@ cache (Redis in production) with the moment they were read:
 * a filtered view is read live the first time and kept for the same time;
 * a snapshot older than ``DASHBOARD_SNAPSHOT_SECONDS`` is never shown: it is read again.
 
-What is kept are the query results only: the disclosure control (:mod:`evaluation.disclosure`)
-runs on every render, so a change in its rules applies at once. The page says how fresh the figures
-are ("Figures up to <the moment of the snapshot>"). Smaller programs are read live on every render:
-their figures are always current and cost little.
+Smaller programs keep their reads for ``DASHBOARD_CACHE_SECONDS`` (60; 0 reads live on every
+render): even a small dashboard's reads cost hundreds of milliseconds, mostly building its large
+aggregate in the ORM, while a lead's visits come in bursts (filters, print, back). Nothing refreshes
+them ahead: the first visit after they expire reads them again.
+
+What is kept are the query results; the disclosure control (:mod:`evaluation.disclosure`) runs on
+every render, so a change in its rules applies at once. The rendered sections of a kept view are
+kept beside them (see :func:`sections_key`): they change only with the reads, k, the program's
+settings, the language and the time zone. The page says how fresh the figures are ("Figures up to
+<the moment they were read>", and how often they are read).
 """
 
 from __future__ import annotations
@@ -48,10 +54,6 @@ class Reads:
     as_of: dt.datetime | None  # None: read live for this render
 
 
-def max_age() -> int:
-    return settings.DASHBOARD_SNAPSHOT_SECONDS
-
-
 def with_pair_count(programs: QuerySet[Program]) -> QuerySet[Program]:
     """The programs with ``n_pairs``: read with the program itself, so the choice costs no query."""
     pairs = (Pair.objects.filter(program=OuterRef("pk")).order_by().values("program")
@@ -83,46 +85,68 @@ def _key(program: Program, part: str, filters: Filters | None = None) -> str:
     return f"dashboard:v{VERSION}:{connection.settings_dict['NAME']}:{program.pk}:{part}:{digest}"
 
 
-def _fresh(entry, now: dt.datetime) -> bool:
-    return entry is not None and (now - entry["as_of"]).total_seconds() < max_age()
+def _fresh(entry, now: dt.datetime, seconds: int) -> bool:
+    return entry is not None and (now - entry["as_of"]).total_seconds() < seconds
 
 
-def _keep(key: str, value) -> None:
-    cache.set(key, value, timeout=2 * max_age())
+def _keep(key: str, value, seconds: int) -> None:
+    cache.set(key, value, timeout=2 * seconds)
+
+
+def kept_for(program: Program, *, large: bool | None = None) -> int:
+    """How long this program's reads are kept: the snapshot's age for a large program, the short
+    ``DASHBOARD_CACHE_SECONDS`` for the others (0: read on every render)."""
+    large = is_large(program) if large is None else large
+    return settings.DASHBOARD_SNAPSHOT_SECONDS if large else settings.DASHBOARD_CACHE_SECONDS
 
 
 def enrollment_reads(program: Program, *, large: bool, now: dt.datetime | None = None) -> Reads:
     """The enrolment cube (the filter form needs it before the filters are known)."""
-    if not large:
+    seconds = kept_for(program, large=large)
+    if not seconds:
         return Reads(enrollments=selectors.enrollment_cube(program), as_of=None)
     now = now or timezone.now()
     key = _key(program, "enrollments")
     entry = cache.get(key)
-    if not _fresh(entry, now):
+    if not _fresh(entry, now, seconds):
         entry = {"as_of": now, "rows": selectors.enrollment_cube(program)}
-        _keep(key, entry)
+        _keep(key, entry, seconds)
     return Reads(enrollments=entry["rows"], as_of=entry["as_of"])
 
 
 def dashboard_data(program: Program, filters: Filters, *, enrollments: Reads,
                    now: dt.datetime | None = None) -> tuple[dict, dt.datetime | None]:
-    """:func:`evaluation.selectors.dashboard_data`, from a fresh snapshot for a large program.
+    """:func:`evaluation.selectors.dashboard_data`, from a fresh snapshot when the program's reads
+    are kept (see :func:`kept_for`).
 
     Returns the data and the moment it was read (None when read live for this render). The
     snapshot's figures run up to that moment, so they agree with each other.
     """
     if enrollments.as_of is None:
         return selectors.dashboard_data(program, filters, enrollments=enrollments.enrollments, now=now), None
+    seconds = kept_for(program)
     now = now or timezone.now()
     key = _key(program, "data", filters)
     entry = cache.get(key)
     # Only a snapshot of the same moment as the filter form's: a refresh replaces every view.
-    if not _fresh(entry, now) or entry["as_of"] != enrollments.as_of:
+    if not _fresh(entry, now, seconds) or entry["as_of"] != enrollments.as_of:
         as_of = enrollments.as_of  # the same moment as the filter form's figures
         entry = {"as_of": as_of, "data": selectors.dashboard_data(
             program, filters, enrollments=enrollments.enrollments, now=as_of)}
-        _keep(key, entry)
+        _keep(key, entry, seconds)
     return entry["data"], entry["as_of"]
+
+
+def sections_key(program: Program, filters: Filters, as_of: dt.datetime | None) -> str:
+    """The cache key of the rendered sections of a kept view ("" when read live: not kept).
+
+    The sections are a function of the kept reads (program, filters, moment), the threshold k and
+    the program's settings (its ``updated_at``); the template adds language and time zone.
+    """
+    if as_of is None:
+        return ""
+    return (f"{_key(program, 'sections', filters)}:{as_of.timestamp()}:{program.anonymity_k}:"
+            f"{program.updated_at.timestamp()}")
 
 
 def refresh(program: Program, *, now: dt.datetime | None = None) -> dt.datetime:
@@ -131,8 +155,9 @@ def refresh(program: Program, *, now: dt.datetime | None = None) -> dt.datetime:
     with selectors.analytic_reads():
         enrollments = selectors.enrollment_cube(program)
         data = selectors.dashboard_data(program, Filters(), enrollments=enrollments, now=now)
-    _keep(_key(program, "enrollments"), {"as_of": now, "rows": enrollments})
-    _keep(_key(program, "data", Filters()), {"as_of": now, "data": data})
+    seconds = settings.DASHBOARD_SNAPSHOT_SECONDS
+    _keep(_key(program, "enrollments"), {"as_of": now, "rows": enrollments}, seconds)
+    _keep(_key(program, "data", Filters()), {"as_of": now, "data": data}, seconds)
     return now
 
 

@@ -46,6 +46,7 @@ def _report(request: HttpRequest, program: Program) -> tuple[FilterForm, reports
         data, as_of = snapshots.dashboard_data(program, filters, enrollments=reads)
     report = reports.build(program, filters, data)
     report.as_of = as_of
+    report.large = large
     return form, report
 
 
@@ -66,7 +67,10 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "program": program, "form": form, "report": report, "querystring": urlencode(query),
         "k": program.anonymity_k,
         "print_mode": request.GET.get("print") == "1",
-        "snapshot_minutes": max(1, snapshots.max_age() // 60),
+        "snapshot_minutes": max(1, snapshots.kept_for(program) // 60),
+        # The rendered sections of a kept view, kept as long as its reads ("" when read live).
+        "sections_key": snapshots.sections_key(program, report.filters, report.as_of) if report else "",
+        "sections_seconds": snapshots.kept_for(program) if report and report.as_of else 0,
         "can_read_summaries": program.leads_can_read_summaries
         and program.leads.filter(pk=request.user.pk).exists(),
     })

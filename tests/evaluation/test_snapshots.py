@@ -1,4 +1,5 @@
-"""Large programs' dashboards read their aggregates from a snapshot at most DASHBOARD_SNAPSHOT_SECONDS old."""
+"""Large programs' dashboards read their aggregates from a snapshot at most DASHBOARD_SNAPSHOT_SECONDS old;
+smaller ones keep theirs for DASHBOARD_CACHE_SECONDS (0: live on every render)."""
 
 from __future__ import annotations
 
@@ -114,3 +115,55 @@ def test_a_small_program_is_read_live_on_every_render(client, lead, settings, fr
     assert response.context["report"].as_of is None
     assert "This program is large" not in response.content.decode()
     assert not snapshots.is_large(program)
+
+
+@pytest.fixture
+def kept_small(settings, lead, frozen):
+    """A small program (under the snapshot threshold) with the production's one-minute cache."""
+    settings.DASHBOARD_SNAPSHOT_MIN_PAIRS = 1000
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    program, questions = b.program(leads=[lead], name="Small")
+    grow(program, questions, 6)
+    return program, questions
+
+
+def test_a_small_programs_figures_are_kept_for_a_minute_and_the_page_says_so(client, lead, kept_small):
+    program, questions = kept_small
+    client.force_login(lead)
+    first, first_sql = render(client, program)
+
+    grow(program, questions, 6)  # twice the pairs, sessions and answers
+    second, second_sql = render(client, program)
+    with time_machine.travel(b.NOW + dt.timedelta(seconds=61), tick=False):
+        later, later_sql = render(client, program)
+
+    assert "surveys_surveyanswer" in first_sql and "meetings_meeting" in first_sql
+    assert "surveys_surveyanswer" not in second_sql and "meetings_meeting" not in second_sql
+    page = second.content.decode()
+    assert "The figures are read at most once a minute, not on every visit." in page
+    assert "This program is large" not in page
+    assert main(page) == main(first.content.decode())
+    assert "surveys_surveyanswer" in later_sql
+    assert later.context["report"].as_of == b.NOW + dt.timedelta(seconds=61)
+    assert main(later.content.decode()) != main(page)
+
+
+def test_kept_sections_follow_a_new_threshold_and_the_readers_language(client, lead, kept_small):
+    program, _questions = kept_small
+    client.force_login(lead)
+    before = main(render(client, program)[0].content.decode())
+    program.anonymity_k = 40  # more people than the program has: every figure is hidden
+    program.save(update_fields=["anonymity_k", "updated_at"])
+    stricter = main(render(client, program)[0].content.decode())
+    lead.language = "de"
+    lead.save(update_fields=["language"])
+    german = main(render(client, program)[0].content.decode())
+
+    def sections(page: str) -> str:
+        return page[page.index('class="eval-section"'):]
+
+    assert "fewer than 40 people" not in sections(before)
+    assert "fewer than 40 people" in sections(stricter)  # hidden figures name the threshold
+    assert "Download these figures (CSV)" in sections(stricter)
+    assert "Diese Zahlen herunterladen (CSV)" in sections(german)
+    assert "Download these figures (CSV)" not in german
