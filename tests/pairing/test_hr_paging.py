@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,11 +29,13 @@ def bulk_pairs(program: Program, n: int, *, start: int = 0, published: bool = Fa
                     status="approved", agreement_version=agreement, agreement_accepted_at=now,
                     learn_goals="Learn", teach_goals="Teach")
          for user in users])
-    return Pair.objects.bulk_create(
+    pairs = Pair.objects.bulk_create(
         [Pair(program=program, mentor=enrollments[2 * i], mentee=enrollments[2 * i + 1], score=100 - i,
               explanation="They fit.", parts={"mentor_teaches": 2.0},
               **({"status": "active", "published_at": now, "activated_at": now} if published else {}))
          for i in range(n)])
+    analyze()
+    return pairs
 
 
 def cards(page: str) -> list[str]:
@@ -138,8 +141,18 @@ def test_the_review_costs_the_same_queries_at_3_and_300_pairs(
 
 def _exits(program: Program, n: int, start: int) -> list[ExitRequest]:
     pairs = bulk_pairs(program, n, start=start, published=True)
-    return ExitRequest.objects.bulk_create([
+    requests = ExitRequest.objects.bulk_create([
         ExitRequest(pair=pair, requested_by=pair.mentee.user, kind="rematch") for pair in pairs])
+    analyze()
+    return requests
+
+
+def analyze() -> None:
+    """Statistics, as autovacuum keeps them: without them the planner takes these uncommitted
+    tables for empty and may pick nested loops that run for minutes (seen on a loaded machine)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def test_the_exits_queue_pages_open_requests_oldest_first(client, hr_admin, matching_program):
