@@ -1,23 +1,34 @@
-"""Benchmark the evaluation dashboard: the same number of queries for 50 and 2,500 pairs.
+"""Benchmark the evaluation dashboard at 50, 2,500 and 25,000 pairs.
 
 Run from the repository root::
 
     python benchmarks/dashboard.py            # SQLite in a temporary folder
-    DATABASE_URL=postgres://… python benchmarks/dashboard.py
+    DATABASE_URL=postgres://… python benchmarks/dashboard.py [--pairs 25000] [--keep-db | --reuse-db]
 
-With DATABASE_URL it creates (and afterwards drops) a throwaway database named
+With DATABASE_URL it creates (and afterwards drops, unless ``--keep-db``) a throwaway database named
 ``flipside_bench_dashboard`` (``--db-name`` to choose another) next to the one in the URL;
-without it, a SQLite file in a temporary folder. It migrates, seeds a small program (50 pairs)
-and a large one (2,500 pairs, 50,000 sessions, 100,000 survey answers) with ``bulk_create``,
-renders each program's dashboard through Django's test client as a signed-in program lead,
-and prints a few human-readable lines, then exactly one JSON line (last)::
+``--reuse-db`` reads a kept one and seeds only the programs it lacks. Without it, a SQLite file in a
+temporary folder. It migrates, seeds a small program (50 pairs), a large one (2,500 pairs, 50,000
+sessions, 100,000 survey answers) and an extra-large one (``--pairs``, 25,000 pairs, ten times the
+data) with ``bulk_create``, renders each program's dashboard through Django's test client as a
+signed-in program lead, and prints a few human-readable lines, then exactly one JSON line (last)::
 
     {"benchmark": "dashboard", "queries_small": …, "queries_large": …, "render_s_small": …, …}
 
-``render_s_*`` is the fastest of ``--repeat`` renders (after one warm-up render each).
-Targets: equal query counts (at most 25), the large render within 5× of the small one, and the
-disclosure control (``suppression_overhead_large``: its time over the rest of the large render)
-at most 0.2.
+Two ways of reading a dashboard are measured (see ``evaluation/snapshots.py``):
+
+* live (every render reads every row; what programs under ``DASHBOARD_SNAPSHOT_MIN_PAIRS`` pairs
+  always do): ``queries_*``, ``render_s_*`` and ``ratio`` (2,500 vs 50 pairs), and at 25,000
+  pairs ``render_s_live_xlarge`` and ``ratio_live_xlarge_vs_large``;
+* from the snapshot the refresh job leaves (large programs): ``refresh_s_*`` (the job's read),
+  ``render_s_snapshot_*``, ``queries_snapshot_*`` and ``ratio_xlarge`` (25,000 vs 2,500 pairs);
+  a repeated view also takes its rendered sections from the cache, the disclosure control still runs.
+
+``render_s_*`` is the fastest of ``--repeat`` renders (after one warm-up render each;
+``--repeat-live-xlarge`` for the slow live reads at 25,000 pairs). Targets: equal live query counts
+(at most 25), the large live render within 5× of the small one, ``ratio_xlarge`` at most 5 with equal
+snapshot query counts, and the disclosure control (``suppression_overhead_large``: its time over
+the rest of the large render) at most 0.2.
 """
 
 from __future__ import annotations
@@ -42,6 +53,7 @@ TOPICS = {
     "junior_teaches": ["Generative AI", "Social media", "Cloud tools", "Data visualisation"],
     "senior_teaches": ["Industry knowledge", "Stakeholder management", "Negotiation", "Strategy"],
 }
+CHUNK = 2500  # pairs seeded at a time
 WEEKS = 20  # the programs started this many weeks ago; one session a week per pair
 
 
@@ -142,7 +154,7 @@ def seed_program(*, name: str, pairs: int, sessions_per_pair: int, answers: int,
         "rec": SurveyQuestion.objects.create(program=program, survey="end_program", order=1,
                                              kind="recommendation", text="Would you recommend it?"),
     }
-    slug = slugify(name)
+    slug = f"{slugify(name)}-{pairs}"  # unique: a kept database may hold a program of that name before
     people = []
     for i in range(2 * pairs + pairs // 5):
         junior = i % 2 == 0
@@ -176,66 +188,79 @@ def seed_program(*, name: str, pairs: int, sessions_per_pair: int, answers: int,
     pair_rows = _bulk(Pair, pair_rows)
     _bulk(ExitRequest, [ExitRequest(pair=pair, requested_by=pair.mentee.user, kind="rematch", reason="")
                         for pair in pair_rows[3::40]])
-    meetings = []
-    for pair in pair_rows:
-        skip = rng.randint(0, 6)  # some pairs fall behind
-        for s in range(sessions_per_pair):
-            starts = start + dt.timedelta(weeks=s * WEEKS / sessions_per_pair, hours=rng.randint(8, 17))
-            if starts > now:
-                status = "confirmed"
-            elif s < skip and rng.random() < 0.5:
-                status = "cancelled"
-            else:
-                status = rng.choices(["held", "cancelled", "no_show"], weights=[85, 10, 5])[0]
-            meetings.append(Meeting(pair=pair, starts_at=starts, ends_at=starts + dt.timedelta(minutes=45),
-                                    status=status, mode="video", proposed_by_id=pair.mentor.user_id))
-    meetings = _bulk(Meeting, meetings)
-    events = []
-    for meeting in meetings:
-        if meeting.status == "cancelled":
-            events.append(MeetingEvent(meeting=meeting, actor_role=rng.choice(["mentor", "mentee", "mentee"]),
-                                       kind="cancelled", at=meeting.starts_at - dt.timedelta(days=1)))
-        elif rng.random() < 0.08:
-            events.append(MeetingEvent(meeting=meeting, actor_role=rng.choice(["mentor", "mentee"]),
-                                       kind="rescheduled", at=meeting.starts_at - dt.timedelta(days=2)))
-    _bulk(MeetingEvent, events)
-    held = [m for m in meetings if m.status == "held"]
-    logs = _bulk(SessionLog, [SessionLog(meeting=m, shared_summary="") for m in held])
     by_name = {t.name: t for ts in topics.values() for t in ts}
     jt = [by_name[n].pk for n in TOPICS["junior_teaches"]]
     st = [by_name[n].pk for n in TOPICS["senior_teaches"]]
-    _bulk(SessionLog.topics_by_mentor.through,
-          [SessionLog.topics_by_mentor.through(sessionlog_id=log.pk, topic_id=rng.choice(jt))
-           for log in logs])
-    _bulk(SessionLog.topics_by_mentee.through,
-          [SessionLog.topics_by_mentee.through(sessionlog_id=log.pk, topic_id=rng.choice(st))
-           for log in logs])
-    # Surveys: after-session invitations to both members of held sessions until the answers are
-    # reached (two answers per response: usefulness and pairing fit).
-    invitations = []
-    pair_by_id = {p.pk: p for p in pair_rows}
-    for meeting in held:
-        pair = pair_by_id[meeting.pair_id]
-        for enrollment in (pair.mentor, pair.mentee):
-            invitations.append(SurveyInvitation(
-                program=program, recipient_id=enrollment.user_id, enrollment=enrollment, kind="after_session",
-                meeting=meeting, sent_at=meeting.ends_at + dt.timedelta(hours=2),
-                expires_at=meeting.ends_at + dt.timedelta(days=14)))
-    wanted = answers // 2
-    answered = set(rng.sample(range(len(invitations)), min(wanted, len(invitations))))
-    for index in answered:
-        invitations[index].answered_at = invitations[index].sent_at + dt.timedelta(hours=5)
-    invitations = _bulk(SurveyInvitation, invitations)
-    responses = _bulk(SurveyResponse, [
-        SurveyResponse(invitation=inv, program=program, kind=inv.kind, submitted_at=inv.answered_at)
-        for inv in invitations if inv.answered_at])
-    rows = []
-    for response in responses:
-        rows.append(SurveyAnswer(response=response, question=questions["sat"], question_text="How useful?",
-                                 kind="rating", number=rng.choices([2, 3, 4, 5], weights=[1, 2, 5, 4])[0]))
-        rows.append(SurveyAnswer(response=response, question=questions["fit"], question_text="Fit?",
-                                 kind="rating", number=rng.randint(3, 5)))
-    _bulk(SurveyAnswer, rows)
+
+    def sessions_of(chunk: list) -> tuple[int, int]:
+        """Sessions, events, logs, invitations and answers of some pairs (chunked: bounded memory)."""
+        meetings = []
+        for pair in chunk:
+            skip = rng.randint(0, 6)  # some pairs fall behind
+            for s in range(sessions_per_pair):
+                starts = start + dt.timedelta(weeks=s * WEEKS / sessions_per_pair, hours=rng.randint(8, 17))
+                if starts > now:
+                    status = "confirmed"
+                elif s < skip and rng.random() < 0.5:
+                    status = "cancelled"
+                else:
+                    status = rng.choices(["held", "cancelled", "no_show"], weights=[85, 10, 5])[0]
+                meetings.append(Meeting(pair=pair, starts_at=starts, status=status, mode="video",
+                                        ends_at=starts + dt.timedelta(minutes=45),
+                                        proposed_by_id=pair.mentor.user_id))
+        meetings = _bulk(Meeting, meetings)
+        events = []
+        for meeting in meetings:
+            if meeting.status == "cancelled":
+                events.append(MeetingEvent(meeting=meeting, kind="cancelled",
+                                           actor_role=rng.choice(["mentor", "mentee", "mentee"]),
+                                           at=meeting.starts_at - dt.timedelta(days=1)))
+            elif rng.random() < 0.08:
+                events.append(MeetingEvent(meeting=meeting, actor_role=rng.choice(["mentor", "mentee"]),
+                                           kind="rescheduled", at=meeting.starts_at - dt.timedelta(days=2)))
+        _bulk(MeetingEvent, events)
+        held = [m for m in meetings if m.status == "held"]
+        logs = _bulk(SessionLog, [SessionLog(meeting=m, shared_summary="") for m in held])
+        _bulk(SessionLog.topics_by_mentor.through,
+              [SessionLog.topics_by_mentor.through(sessionlog_id=log.pk, topic_id=rng.choice(jt))
+               for log in logs])
+        _bulk(SessionLog.topics_by_mentee.through,
+              [SessionLog.topics_by_mentee.through(sessionlog_id=log.pk, topic_id=rng.choice(st))
+               for log in logs])
+        # Surveys: after-session invitations to both members of held sessions until the answers are
+        # reached (two answers per response: usefulness and pairing fit).
+        invitations = []
+        pair_by_id = {p.pk: p for p in chunk}
+        for meeting in held:
+            pair = pair_by_id[meeting.pair_id]
+            for enrollment in (pair.mentor, pair.mentee):
+                invitations.append(SurveyInvitation(
+                    program=program, recipient_id=enrollment.user_id, enrollment=enrollment,
+                    kind="after_session",
+                    meeting=meeting, sent_at=meeting.ends_at + dt.timedelta(hours=2),
+                    expires_at=meeting.ends_at + dt.timedelta(days=14)))
+        wanted = answers * len(chunk) // pairs // 2
+        answered = set(rng.sample(range(len(invitations)), min(wanted, len(invitations))))
+        for index in answered:
+            invitations[index].answered_at = invitations[index].sent_at + dt.timedelta(hours=5)
+        invitations = _bulk(SurveyInvitation, invitations)
+        responses = _bulk(SurveyResponse, [
+            SurveyResponse(invitation=inv, program=program, kind=inv.kind, submitted_at=inv.answered_at)
+            for inv in invitations if inv.answered_at])
+        rows = []
+        for response in responses:
+            rows.append(SurveyAnswer(response=response, question=questions["sat"], kind="rating",
+                                     question_text="How useful?",
+                                     number=rng.choices([2, 3, 4, 5], weights=[1, 2, 5, 4])[0]))
+            rows.append(SurveyAnswer(response=response, question=questions["fit"], question_text="Fit?",
+                                     kind="rating", number=rng.randint(3, 5)))
+        _bulk(SurveyAnswer, rows)
+        return len(meetings), len(rows)
+
+    sessions = answer_rows = 0
+    for first in range(0, len(pair_rows), CHUNK):
+        made = sessions_of(pair_rows[first:first + CHUNK])
+        sessions, answer_rows = sessions + made[0], answer_rows + made[1]
     skills = []
     for enrollment in enrollments[: 2 * pairs]:
         learned = st if enrollment.role == "mentor" else jt
@@ -249,29 +274,45 @@ def seed_program(*, name: str, pairs: int, sessions_per_pair: int, answers: int,
                                           direction=skills[-1].direction, phase="end",
                                           score=min(5, before + rng.randint(0, 2))))
     _bulk(SkillRating, skills)
-    return program, {"pairs": len(pair_rows), "sessions": len(meetings), "answers": len(rows)}
+    return program, {"pairs": len(pair_rows), "sessions": sessions, "answers": answer_rows}
 
 
-def seed(*, small_pairs: int, large_pairs: int, sessions_per_pair: int, answers_large: int,
-         seed_value: int = 7):
+SIZES = (("small", "Benchmark small"), ("large", "Benchmark large"), ("xlarge", "Benchmark xlarge"))
+
+
+def seed(*, pairs: dict[str, int], sessions_per_pair: int, answers_large: int, seed_value: int = 7):
+    """The lead and one program per size in ``pairs`` (answers in proportion to the large one's);
+    programs already in the database (``--reuse-db``) are kept as they are."""
     from django.utils import timezone
 
     from accounts.models import User
-    from programs.models import Topic
+    from meetings.models import Meeting
+    from programs.models import Program, Topic
+    from surveys.models import SurveyAnswer
 
     rng = random.Random(seed_value)
     now = timezone.now()
-    lead = User.objects.create_user("lead@bench.example", full_name="Lena Lead", level=13,
-                                    department="People")
+    lead = (User.objects.filter(email="lead@bench.example").first()
+            or User.objects.create_user("lead@bench.example", full_name="Lena Lead", level=13,
+                                        department="People"))
     topics = {d: [Topic.objects.get_or_create(name=n, defaults={"usual_direction": d})[0] for n in names]
               for d, names in TOPICS.items()}
-    small, small_counts = seed_program(
-        name="Benchmark small", pairs=small_pairs, sessions_per_pair=sessions_per_pair,
-        answers=answers_large * small_pairs // large_pairs, rng=rng, lead=lead, topics=topics, now=now)
-    large, large_counts = seed_program(
-        name="Benchmark large", pairs=large_pairs, sessions_per_pair=sessions_per_pair, answers=answers_large,
-        rng=rng, lead=lead, topics=topics, now=now)
-    return lead, small, large, small_counts, large_counts
+    programs, counts = {}, {}
+    for size, name in SIZES:
+        if not pairs.get(size):
+            continue
+        program = Program.objects.filter(name=name).first()
+        if program is None:
+            program, counts[size] = seed_program(
+                name=name, pairs=pairs[size], sessions_per_pair=sessions_per_pair,
+                answers=answers_large * pairs[size] // pairs["large"], rng=rng, lead=lead, topics=topics,
+                now=now)
+        else:
+            counts[size] = {"pairs": program.pairs.count(),
+                            "sessions": Meeting.objects.filter(pair__program=program).count(),
+                            "answers": SurveyAnswer.objects.filter(response__program=program).count()}
+        programs[size] = program
+    return lead, programs, counts
 
 
 # --- measuring -------------------------------------------------------------------------------------
@@ -349,19 +390,43 @@ def suppression_time(client, program, *, repeat: int) -> tuple[float, float]:
     return best[1], best[0]
 
 
+def snapshot_renders(client, programs: dict, *, repeat: int) -> dict[str, dict[str, float]]:
+    """For each large program: the refresh job's read (seconds) and the fastest render from the
+    snapshot it left, with its queries (``DASHBOARD_SNAPSHOT_MIN_PAIRS`` as configured)."""
+    from evaluation import snapshots
+
+    out = {}
+    for size, program in programs.items():
+        if not snapshots.is_large(program):
+            continue
+        started = time.perf_counter()
+        snapshots.refresh(program)
+        refresh_s = time.perf_counter() - started
+        queries, seconds, _bytes = render(client, program, repeat=repeat)
+        out[size] = {"refresh_s": refresh_s, "render_s": seconds, "queries": queries}
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--small-pairs", type=int, default=50)
     parser.add_argument("--large-pairs", type=int, default=2500)
+    parser.add_argument("--xlarge-pairs", "--pairs", type=int, default=25_000,
+                        help="the largest program (0: leave it out)")
     parser.add_argument("--sessions-per-pair", type=int, default=20)
     parser.add_argument("--answers", type=int, default=100_000, help="survey answers in the large program")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat-live-xlarge", type=int, default=2,
+                        help="live renders of the largest program (each reads every row: slow)")
     parser.add_argument("--db-name", default=BENCH_DB,
                         help="the throwaway PostgreSQL database (created and dropped)")
+    parser.add_argument("--keep-db", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--reuse-db", action="store_true",
+                        help="use the kept database: seed only the programs it lacks")
     args = parser.parse_args()
 
-    original_url = create_database(args.db_name)
+    original_url = (_reuse_database(args.db_name) if args.reuse_db else create_database(args.db_name))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentoring.settings")
     import django
 
@@ -374,39 +439,78 @@ def main() -> None:
         engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
         started = time.perf_counter()
         call_command("migrate", verbosity=0, interactive=False)
-        lead, small, large, small_counts, large_counts = seed(
-            small_pairs=args.small_pairs, large_pairs=args.large_pairs,
-            sessions_per_pair=args.sessions_per_pair, answers_large=args.answers)
+        sizes = {"small": args.small_pairs, "large": args.large_pairs, "xlarge": args.xlarge_pairs}
+        lead, programs, counts = seed(pairs=sizes, sessions_per_pair=args.sessions_per_pair,
+                                      answers_large=args.answers)
         if engine == "postgresql":
             from django.db import connection
 
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
-        print(f"database: {engine}; seeded in {time.perf_counter() - started:.1f} s: "
-              f"small {small_counts}, large {large_counts}")
+        print(f"database: {engine}; seeded in {time.perf_counter() - started:.1f} s: {counts}")
         client = Client()
         client.force_login(lead)
-        queries_small, render_small, bytes_small = render(client, small, repeat=args.repeat)
-        queries_large, render_large, bytes_large = render(client, large, repeat=args.repeat)
-        suppression_s, instrumented_s = suppression_time(client, large, repeat=args.repeat)
+        # Live: every render reads every row (snapshots and the small programs' cache off), as
+        # the first visit to a view does once its kept reads have expired.
+        snapshot_min, kept = settings.DASHBOARD_SNAPSHOT_MIN_PAIRS, settings.DASHBOARD_CACHE_SECONDS
+        settings.DASHBOARD_SNAPSHOT_MIN_PAIRS, settings.DASHBOARD_CACHE_SECONDS = 10**9, 0
+        live = {}
+        for size, program in programs.items():
+            repeat = args.repeat_live_xlarge if size == "xlarge" else args.repeat
+            live[size] = render(client, program, repeat=repeat)
+            queries, seconds, size_bytes = live[size]
+            print(f"live {size}: {queries} queries, {seconds * 1000:.0f} ms, {size_bytes} bytes")
+        suppression_s, instrumented_s = suppression_time(client, programs["large"], repeat=args.repeat)
         overhead = suppression_s / max(instrumented_s - suppression_s, 1e-9)
-        print(f"small: {queries_small} queries, {render_small * 1000:.0f} ms, {bytes_small} bytes")
-        print(f"large: {queries_large} queries, {render_large * 1000:.0f} ms, {bytes_large} bytes "
-              f"({render_large / render_small:.1f}x the small one)")
-        print(f"disclosure control at {large_counts['pairs']} pairs: {suppression_s * 1000:.1f} ms, "
+        print(f"disclosure control at {counts['large']['pairs']} pairs: {suppression_s * 1000:.1f} ms, "
               f"+{overhead:.1%} on the rest of the render (target: at most +20%)")
-        print(json.dumps({
+        # Snapshots: what a lead of a large program gets (the job has read the figures).
+        settings.DASHBOARD_SNAPSHOT_MIN_PAIRS, settings.DASHBOARD_CACHE_SECONDS = snapshot_min, kept
+        snap = snapshot_renders(client, programs, repeat=args.repeat)
+        for size, figures in snap.items():
+            print(f"snapshot {size}: refresh {figures['refresh_s']:.2f} s, render "
+                  f"{figures['render_s'] * 1000:.0f} ms, {figures['queries']} queries")
+        result = {
             "benchmark": "dashboard", "database": engine,
-            "queries_small": queries_small, "queries_large": queries_large,
-            "render_s_small": round(render_small, 4), "render_s_large": round(render_large, 4),
-            "ratio": round(render_large / render_small, 2),
+            "queries_small": live["small"][0], "queries_large": live["large"][0],
+            "render_s_small": round(live["small"][1], 4), "render_s_large": round(live["large"][1], 4),
+            "ratio": round(live["large"][1] / live["small"][1], 2),
             "suppression_s_large": round(suppression_s, 4),
             "suppression_overhead_large": round(overhead, 3),
-            "pairs_small": small_counts["pairs"], "pairs_large": large_counts["pairs"],
-            "sessions_large": large_counts["sessions"], "answers_large": large_counts["answers"],
-        }))
+            "pairs_small": counts["small"]["pairs"], "pairs_large": counts["large"]["pairs"],
+            "sessions_large": counts["large"]["sessions"], "answers_large": counts["large"]["answers"],
+        }
+        if "xlarge" in programs:
+            result.update({
+                "pairs_xlarge": counts["xlarge"]["pairs"], "sessions_xlarge": counts["xlarge"]["sessions"],
+                "answers_xlarge": counts["xlarge"]["answers"],
+                "queries_live_xlarge": live["xlarge"][0], "render_s_live_xlarge": round(live["xlarge"][1], 4),
+                "ratio_live_xlarge_vs_large": round(live["xlarge"][1] / live["large"][1], 2),
+            })
+            if "xlarge" in snap and "large" in snap:
+                result.update({
+                    "snapshot_min_pairs": snapshot_min,
+                    "queries_snapshot_large": snap["large"]["queries"],
+                    "queries_snapshot_xlarge": snap["xlarge"]["queries"],
+                    "render_s_snapshot_large": round(snap["large"]["render_s"], 4),
+                    "render_s_snapshot_xlarge": round(snap["xlarge"]["render_s"], 4),
+                    "ratio_xlarge": round(snap["xlarge"]["render_s"] / snap["large"]["render_s"], 2),
+                    "refresh_s_large": round(snap["large"]["refresh_s"], 2),
+                    "refresh_s_xlarge": round(snap["xlarge"]["refresh_s"], 2),
+                })
+        print(json.dumps(result))
     finally:
-        drop_database(original_url, args.db_name)
+        if not args.keep_db:
+            drop_database(original_url, args.db_name)
+
+
+def _reuse_database(name: str) -> str | None:
+    """Point DATABASE_URL at the kept database ``name`` (returns the original URL)."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        raise SystemExit("--reuse-db needs DATABASE_URL (PostgreSQL)")
+    os.environ["DATABASE_URL"] = urlunparse(urlparse(url)._replace(path=f"/{name}"))
+    return url
 
 
 if __name__ == "__main__":

@@ -11,3 +11,11 @@ from notifications.tasks import JOB_OPTIONS
 @shared_task(**JOB_OPTIONS)
 def tick_certificates() -> dict:
     return services.certificates_tick().as_dict()
+
+
+@shared_task(**JOB_OPTIONS)
+def refresh_dashboards() -> dict:
+    """Read large programs' dashboards ahead of their leads (see ``evaluation.snapshots``)."""
+    from evaluation import snapshots
+
+    return snapshots.refresh_all()

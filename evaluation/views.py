@@ -22,7 +22,7 @@ from accounts.audit import audit_record
 from accounts.models import AuditEvent
 from accounts.roles import hr_admin_required, is_hr_admin
 from evaluation import report as reports
-from evaluation import selectors, services
+from evaluation import selectors, services, snapshots
 from evaluation.exports import csv_safe
 from evaluation.forms import FilterForm
 from programs.models import Program
@@ -34,15 +34,20 @@ def _filter_form(request: HttpRequest, program: Program, enrollments: list[dict]
 
 
 def _report(request: HttpRequest, program: Program) -> tuple[FilterForm, reports.Report | None]:
-    """The filter form and, when the filters are valid, the protected report."""
+    """The filter form and, when the filters are valid, the protected report (its reads from a
+    snapshot for a large program: see evaluation.snapshots; ``report.as_of`` says when)."""
+    large = snapshots.is_large(program)
     with selectors.analytic_reads():
-        enrollments = selectors.enrollment_cube(program)
-        form = _filter_form(request, program, enrollments)
+        reads = snapshots.enrollment_reads(program, large=large)
+        form = _filter_form(request, program, reads.enrollments)
         if form.is_bound and not form.is_valid():
             return form, None
         filters = form.filters()
-        data = selectors.dashboard_data(program, filters, enrollments=enrollments)
-    return form, reports.build(program, filters, data)
+        data, as_of = snapshots.dashboard_data(program, filters, enrollments=reads)
+    report = reports.build(program, filters, data)
+    report.as_of = as_of
+    report.large = large
+    return form, report
 
 
 @login_required
@@ -55,13 +60,17 @@ def program_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
-    program = selectors.get_program_for_lead(request.user, pk)
+    program = snapshots.get_program_for_dashboard(request.user, pk)
     form, report = _report(request, program)
     query = report.filters.as_query() if report else {}
     return render(request, "evaluation/dashboard.html", {
         "program": program, "form": form, "report": report, "querystring": urlencode(query),
         "k": program.anonymity_k,
         "print_mode": request.GET.get("print") == "1",
+        "snapshot_minutes": max(1, snapshots.kept_for(program) // 60),
+        # The rendered sections of a kept view, kept as long as its reads ("" when read live).
+        "sections_key": snapshots.sections_key(program, report.filters, report.as_of) if report else "",
+        "sections_seconds": snapshots.kept_for(program) if report and report.as_of else 0,
         "can_read_summaries": program.leads_can_read_summaries
         and program.leads.filter(pk=request.user.pk).exists(),
     })
@@ -71,7 +80,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def export(request: HttpRequest, pk: int, table: str) -> HttpResponse:
     """One table of the dashboard as CSV, with the same filters and the same hidden cells."""
-    program = selectors.get_program_for_lead(request.user, pk)
+    program = snapshots.get_program_for_dashboard(request.user, pk)
     form, report = _report(request, program)
     if report is None:
         raise Http404

@@ -444,3 +444,12 @@ DEMO_PASSWORD = "flipside-demo"  # noqa: S105 - a documented demo password, seed
 # REST API: requests per token in each fixed window of API_RATE_WINDOW seconds (then 429).
 API_RATE_LIMIT = env.int("API_RATE_LIMIT", 600, minimum=1)
 API_RATE_WINDOW = 60
+
+# Dashboard snapshots (evaluation.snapshots): programs with at least this many pairs read their
+# dashboard's aggregates at most every DASHBOARD_SNAPSHOT_SECONDS (the refresh job runs twice as often).
+DASHBOARD_SNAPSHOT_MIN_PAIRS = env.int("DASHBOARD_SNAPSHOT_MIN_PAIRS", 1000, minimum=1)
+DASHBOARD_SNAPSHOT_SECONDS = env.int("DASHBOARD_SNAPSHOT_SECONDS", 600, minimum=60)
+# Smaller programs keep their dashboard's reads (and rendered sections) this long; 0: read live.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", 60, minimum=0)
+CELERY_BEAT_SCHEDULE["dashboard-snapshots"] = {
+    "task": "evaluation.tasks.refresh_dashboards", "schedule": DASHBOARD_SNAPSHOT_SECONDS / 2}

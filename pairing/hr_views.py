@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.pagination import paginate
 from accounts.roles import hr_admin_required
-from pairing import match_runs, pairs, selectors, services
+from pairing import match_runs, pairs, review_reads, selectors, services
 from pairing.forms import (
     BulkApproveForm,
     DecisionForm,
@@ -124,20 +125,32 @@ def hr_bulk_approve(request: HttpRequest, program_pk: int) -> HttpResponse:
 # --- HR: matching review ----------------------------------------------------------------------
 
 
+def _review_search(request: HttpRequest) -> str:
+    return request.GET.get("q", "")[:100].strip()
+
+
 def _render_review(request: HttpRequest, program, swap_form=None, manual_form=None) -> HttpResponse:
-    context = selectors.hr_review(program)
-    context.update(
-        {
-            "program": program,
-            "swap_form": swap_form or SwapForm(program=program, drafts=context["drafts"]),
-            "manual_form": manual_form
-            or ManualPairForm(
-                program=program, mentors=context["free_mentors"], mentees=context["free_mentees"]
-            ),
-            "can_run": program.status in services.MATCHABLE,
-            "can_publish": program.status in services.PUBLISHABLE,
-        }
-    )
+    """The review in pages: proposals and published pairs 50 at a time, the forms' lists from the
+    page shown (and the search), the figures as aggregates, so 20,000 candidates cost what 100 do."""
+    q = _review_search(request)
+    drafts = paginate(request, review_reads.review_drafts(program, q), anchor="#proposals")
+    drafts.object_list = selectors.with_breakdown(list(drafts.object_list), program)
+    published = paginate(request, review_reads.review_published(program, q), param="published",
+                         anchor="#published")
+    free_mentors = review_reads.free_people(program, Enrollment.Role.MENTOR, q)
+    free_mentees = review_reads.free_people(program, Enrollment.Role.MENTEE, q)
+    context = {
+        **review_reads.review_figures(program),
+        "program": program, "q": q, "drafts": drafts, "published": published,
+        "free_mentors": free_mentors, "free_mentees": free_mentees, "choices": review_reads.CHOICES,
+        "last_run": review_reads.last_run(program),
+        "open_exits": review_reads.open_exit_count(program),
+        "swap_form": swap_form or SwapForm(program=program, drafts=drafts.object_list),
+        "manual_form": manual_form
+        or ManualPairForm(program=program, mentors=free_mentors, mentees=free_mentees),
+        "can_run": program.status in services.MATCHABLE,
+        "can_publish": program.status in services.PUBLISHABLE,
+    }
     return render(request, "pairing/hr_review.html", context)
 
 
@@ -281,7 +294,7 @@ def hr_exits(request: HttpRequest) -> HttpResponse:
         request,
         "pairing/hr_exits.html",
         {
-            "open_requests": selectors.hr_exit_queue(),
+            "open_requests": paginate(request, review_reads.exit_queue(), anchor="#open-heading"),
             "recent": selectors.hr_recent_exits(),
             "reporting_line_pairs": pairs_in_reporting_line(),
         },

@@ -6,8 +6,6 @@ The ``get_<obj>_for_<who>`` helpers scope what a URL may reach and raise 404 oth
 
 from __future__ import annotations
 
-from collections import Counter
-
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -304,50 +302,6 @@ def enrollment_status_counts(program: Program) -> dict[str, int]:
         .values("status")
         .annotate(n=Count("id"))
         .values_list("status", "n")
-    )
-
-
-def hr_review(program: Program) -> dict[str, object]:
-    """The HR review page: drafts, published pairs, the last run and who is still unpaired."""
-    pairs = list(
-        Pair.objects.filter(program=program).select_related(*PAIR_PEOPLE).order_by("-locked", "-score", "id")
-    )
-    drafts = [p for p in pairs if p.is_draft and p.status == Pair.Status.PROPOSED]
-    published = sorted(
-        (p for p in pairs if not p.is_draft),
-        key=lambda p: (p.status != Pair.Status.PROPOSED, p.status, -p.score),
-    )
-    live = [p for p in pairs if p.status in Pair.LIVE]
-    load = Counter(p.mentor_id for p in live)
-    placed = {p.mentee_id for p in live}
-    approved = list(
-        Enrollment.objects.filter(program=program, status=Enrollment.Status.APPROVED)
-        .select_related("user")
-        .order_by("user__full_name")
-    )
-    free_mentors = [e for e in approved if e.is_mentor and load[e.pk] < e.capacity]
-    free_mentees = [e for e in approved if not e.is_mentor and e.pk not in placed]
-    runs = list(MatchRun.objects.filter(program=program).select_related("started_by")[:1])
-    with_breakdown(drafts, program)
-    return {
-        "drafts": drafts,
-        "published": published,
-        "free_mentors": free_mentors,
-        "free_mentees": free_mentees,
-        "last_run": runs[0] if runs else None,
-        "n_locked": sum(1 for p in drafts if p.locked),
-        "n_mentors": sum(1 for e in approved if e.is_mentor),
-        "n_mentees": sum(1 for e in approved if not e.is_mentor),
-        "open_exits": ExitRequest.objects.filter(pair__program=program, resolved_at__isnull=True).count(),
-    }
-
-
-def hr_exit_queue() -> list[ExitRequest]:
-    """Open exit and rematch requests, oldest first, with the pair and both people."""
-    return list(
-        ExitRequest.objects.filter(resolved_at__isnull=True)
-        .select_related("requested_by", "pair__program", *(f"pair__{p}" for p in PAIR_PEOPLE))
-        .order_by("created_at")
     )
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
+from accounts.pagination import paginate
 from accounts.roles import hr_admin_required
 from programs import invitations, people, selectors, services
 from programs.forms import ImportUploadForm, InviteForm, PeopleSearchForm, TopicForm
@@ -23,7 +23,7 @@ from programs.views import add_service_errors, bound_data
 def people_list(request: HttpRequest) -> HttpResponse:
     search = PeopleSearchForm(request.GET or None)
     q = search.cleaned_data["q"] if search.is_valid() else ""
-    page = Paginator(selectors.people_search(q), 50).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.people_search(q))
     context = {"search": search, "page": page, "q": q}
     if request.htmx:
         return render(request, "programs/_people_table.html", context)

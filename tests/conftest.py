@@ -77,6 +77,14 @@ def _isolated_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _dashboards_read_live(settings):
+    """Tests change data and render a dashboard again within a minute: they read it live.
+    (Production keeps a small program's reads for DASHBOARD_CACHE_SECONDS; the tests of that
+    cache, in tests/evaluation/test_snapshots.py, turn it back on.)"""
+    settings.DASHBOARD_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Tests create many users; the production hasher costs ~100 ms per password by design."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

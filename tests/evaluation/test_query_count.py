@@ -86,8 +86,8 @@ def test_dashboard_reads_may_use_parallel_workers_and_leave_the_connection_as_it
 
     before = setting("min_parallel_table_scan_size"), setting("work_mem")
     with selectors.analytic_reads():
-        assert (setting("min_parallel_table_scan_size"), setting("work_mem")) == ("0", "32MB")
-    assert (setting("min_parallel_table_scan_size"), setting("work_mem")) == before != ("0", "32MB")
+        assert (setting("min_parallel_table_scan_size"), setting("work_mem")) == ("0", "128MB")
+    assert (setting("min_parallel_table_scan_size"), setting("work_mem")) == before != ("0", "128MB")
     with pytest.raises(ZeroDivisionError), selectors.analytic_reads():
         1 / 0  # noqa: B018 - a failing read
     assert (setting("min_parallel_table_scan_size"), setting("work_mem")) == before

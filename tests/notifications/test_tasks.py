@@ -9,20 +9,22 @@ from django.conf import settings
 from mentoring.celery import app
 
 JOB_MODULES = ("notifications.tasks", "meetings.tasks", "circles.tasks", "surveys.tasks", "evaluation.tasks")
+# Periodic jobs that are not message ticks: they read ahead rather than send, on their own period.
+REFRESH_JOBS = ("evaluation.tasks.refresh_dashboards",)
 
 
 def _jobs():
     for module_name in JOB_MODULES:
         module = importlib.import_module(module_name)
         for name in dir(module):
-            if name.startswith("tick_"):
+            if name.startswith("tick_") or f"{module_name}.{name}" in REFRESH_JOBS:
                 yield f"{module_name}.{name}", getattr(module, name)
 
 
 def test_every_job_acknowledges_late_has_time_limits_and_backs_off_below_the_visibility_timeout():
     visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
     jobs = dict(_jobs())
-    assert len(jobs) == 11
+    assert len(jobs) == 12  # 11 message ticks and the dashboard snapshots' refresh
     for task in jobs.values():
         assert task.acks_late is True
         assert 0 < task.soft_time_limit < task.time_limit == settings.JOBS_TIME_LIMIT
@@ -38,8 +40,12 @@ def test_beat_schedules_every_job_by_its_registered_name():
     assert jobs <= scheduled
     assert jobs <= set(app.tasks.keys())
     # Short ticks: every minute (the weekly digest checks hourly for each lead's Monday morning).
-    ours = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] in jobs]
+    ours = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] in jobs - set(REFRESH_JOBS)]
     assert all(e["schedule"] <= (3600 if e["task"].endswith("lead_digest") else 60) for e in ours)
+    # Dashboard snapshots are read again twice per their maximum age, so none is shown stale.
+    (refresh,) = [e for e in settings.CELERY_BEAT_SCHEDULE.values()
+                  if e["task"] == "evaluation.tasks.refresh_dashboards"]
+    assert refresh["schedule"] == settings.DASHBOARD_SNAPSHOT_SECONDS / 2
 
 
 def test_settings_refuse_a_lease_shorter_than_the_time_limit():

@@ -258,7 +258,9 @@ def test_the_review_page_costs_the_same_queries_at_5_and_50_pairs(
     counts = []
     for total in (5, 50):
         _add_pairs(matching_program, total - Pair.objects.filter(published_at__isnull=True).count())
-        with django_assert_max_num_queries(25) as queries:
+        # Pages of proposals and published pairs (a count and rows each), the two lists of the
+        # "pair two people" form, the figures: a few more than the unpaged page, but fixed.
+        with django_assert_max_num_queries(32) as queries:
             response = client.get(url)
         counts.append(len(queries))
         assert response.content.decode().count('class="card pair-card') == total
