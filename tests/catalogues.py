@@ -8,6 +8,7 @@ Written to a temporary file and renamed, so parallel test processes never read h
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -26,3 +27,24 @@ def compile_catalogues() -> None:
 
 def pytest_configure(config):
     compile_catalogues()
+
+
+def po_entries(text: str) -> list[dict[str, str]]:
+    """Each live entry of a .po file but the header: its fields (msgctxt, msgid, msgid_plural, msgstr,
+    msgstr[n]) with continuation lines joined; comments and obsolete (#~) entries skipped."""
+    found = []
+    for block in re.split(r"\n\s*\n", text):
+        fields: dict[str, str] = {}
+        key = None
+        for line in block.splitlines():
+            if line.startswith("#"):
+                continue
+            match = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?) "(.*)"$', line)
+            if match:
+                key = match.group(1)
+                fields[key] = match.group(2)
+            elif key and line.startswith('"'):
+                fields[key] += line[1:-1]
+        if fields.get("msgid"):
+            found.append(fields)
+    return found

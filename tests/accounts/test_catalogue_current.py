@@ -17,6 +17,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 
+from tests.catalogues import po_entries
+
 ROOT = Path(settings.BASE_DIR)
 PO = ROOT / "locale" / "de" / "LC_MESSAGES" / "django.po"
 # The only files makemessages reads for the "django" domain, plus the catalogue it merges into.
@@ -33,22 +35,7 @@ def makefile_ignores() -> list[str]:
 
 def entry_keys(text: str) -> set[tuple[str, str, str]]:
     """(msgctxt, msgid, msgid_plural) of every live entry but the header; obsolete (#~) entries skipped."""
-    keys = set()
-    for block in re.split(r"\n\s*\n", text):
-        fields: dict[str, str] = {}
-        key = None
-        for line in block.splitlines():
-            if line.startswith("#"):
-                continue
-            match = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?) "(.*)"$', line)
-            if match:
-                key = match.group(1)
-                fields[key] = match.group(2)
-            elif key and line.startswith('"'):
-                fields[key] += line[1:-1]
-        if fields.get("msgid"):
-            keys.add((fields.get("msgctxt", ""), fields["msgid"], fields.get("msgid_plural", "")))
-    return keys
+    return {(e.get("msgctxt", ""), e["msgid"], e.get("msgid_plural", "")) for e in po_entries(text)}
 
 
 def copy_sources(destination: Path, ignores: list[str]) -> None:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from tests.catalogues import po_entries
+
 PO = Path(settings.BASE_DIR) / "locale" / "de" / "LC_MESSAGES" / "django.po"
 
 DU_FORM = re.compile(r"\b(du|dich|dir|dein|deine[mnrs]?|euch|euer|eure[mnrs]?)\b", re.I)
@@ -33,21 +35,7 @@ HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 
 def entries() -> list[dict[str, str]]:
     """Each live entry but the header: its msgid (and msgid_plural) and every msgstr, joined."""
-    found = []
-    for block in re.split(r"\n\s*\n", PO.read_text(encoding="utf-8")):
-        fields: dict[str, str] = {}
-        key = None
-        for line in block.splitlines():
-            if line.startswith("#"):
-                continue
-            match = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?) "(.*)"$', line)
-            if match:
-                key = match.group(1)
-                fields[key] = match.group(2)
-            elif key and line.startswith('"'):
-                fields[key] += line[1:-1]
-        if fields.get("msgid"):
-            found.append(fields)
+    found = po_entries(PO.read_text(encoding="utf-8"))
     assert len(found) > 1000
     return found
 
