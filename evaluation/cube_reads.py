@@ -7,6 +7,8 @@ result sets are bounded by the number of cells, not by the data.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import (
     BooleanField,
     Case,
@@ -122,16 +124,18 @@ def enrollment_cube(program: Program) -> list[dict]:
     return _cube(applied.union(eligible, all=True))
 
 
-def answers_cube(program: Program, filters: Filters, window: Window) -> list[dict]:
+def answers_cube(program: Program, filters: Filters, window: Window,
+                 periods: list[tuple[dt.date, dt.datetime]] | None = None) -> list[dict]:
     """Survey answers: by question, option and month, and satisfaction by cell.
 
     Three SELECTs in one query (UNION ALL), told apart by ``source``:
 
     * "answers": rating, recommendation and single-choice answers by question, ``choice`` (the
-      option of a single-choice answer) and ``month``, with their people. Like the pair figures,
-      the department/intake filter applies in SQL (the respondent's), with the people outside it
-      (``rest_*``). Recommendation answers also count promoters, passives and detractors
-      (9–10, 7–8, 0–6).
+      option of a single-choice answer) and ``month`` — the first day of the reporting period
+      (``periods``: each one's first day and end; by default calendar months), with their people.
+      Like the pair figures, the department/intake filter applies in SQL (the respondent's),
+      with the people outside it (``rest_*``). Recommendation answers also count promoters,
+      passives and detractors (9–10, 7–8, 0–6).
     * "satisfaction": the answers to satisfaction questions by cell (a cube): the headline
       satisfaction, its goal and the breakdown tables.
     * "question": each question's text, survey, order and flags, once.
@@ -161,7 +165,7 @@ def answers_cube(program: Program, filters: Filters, window: Window) -> list[dic
                   output_field=TextField())
     answers = (base.filter(kind__in=[*NUMERIC_KINDS, SurveyQuestion.Kind.CHOICE]).order_by()
                .values(q=F("question_id"), source=Value("answers"), choice=choice,
-                       month=MonthStart("response__submitted_at"), **no_cell, **no_meta)
+                       month=_period_start("response__submitted_at", periods), **no_cell, **no_meta)
                .annotate(total=Sum("number", filter=inside), answers=Count("id", filter=inside),
                          people=people(), rest_people=rest(), **groups))
     satisfaction = (base.filter(question__measures_satisfaction=True, kind=SurveyQuestion.Kind.RATING,
@@ -177,6 +181,14 @@ def answers_cube(program: Program, filters: Filters, window: Window) -> list[dic
                          fit=F("first_session_only"), label=F("text"), total=_null(IntegerField()),
                          answers_=Value(0), people_=Value(0), rest_people=Value(0), **zeros))
     return _cube(answers.union(satisfaction, questions, all=True))
+
+
+def _period_start(path: str, periods: list[tuple[dt.date, dt.datetime]] | None):
+    """The first day of the reporting period holding ``path`` (calendar months without periods)."""
+    if not periods:
+        return MonthStart(path)
+    whens = [When(**{f"{path}__lt": end}, then=Value(first)) for first, end in periods[:-1]]
+    return Case(*whens, default=Value(periods[-1][0]), output_field=DateField())
 
 
 def invitations_cube(program: Program, window: Window) -> list[dict]:

@@ -40,6 +40,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import is_hr_admin
+from evaluation import reporting_periods
 from evaluation.cube_reads import (  # noqa: F401 - re-exported: the report and the tests read them here
     ELIGIBLE,
     LEVEL_BANDS,
@@ -60,6 +61,7 @@ from evaluation.periods import (  # noqa: F401
     pair_q,
     person_q,
     program_weeks,
+    series_candidates,
     series_levels,
     series_spans,
     window_for,
@@ -137,22 +139,30 @@ def dashboard_data(program: Program, filters: Filters, *, enrollments: list[dict
 
     ``enrollments``: the enrolment cube when the caller already read it (for the filter form).
     """
+    k = program.anonymity_k
+    enrollments = enrollment_cube(program) if enrollments is None else enrollments
     weeks, end = program_weeks(program, now=now)
     levels = series_levels(weeks)
     rows = held_periods(program, filters, weeks, levels, end)
-    level, spans = series_spans(rows, levels, program.anonymity_k, scoped=filters.people)
-    # The window is widened to whole periods of the series: no date filter cuts a period.
+    # The reporting periods, the same for every filter: each is safe for every windowed figure
+    # (see evaluation.reporting_periods); the window is widened to whole periods of them.
+    checks = reporting_periods.period_people(program, reporting_periods.groups_of(enrollments, k),
+                                             weeks, levels, end)
+    level, periods = reporting_periods.reporting_periods(checks, levels, k)
+    spans = reporting_periods.impose(series_candidates(rows, levels, scoped=filters.people)[level], periods)
     window = window_for(program, filters, now=now, periods=[(s.first, s.last) for s in spans])
     goals = goals_of(program)
     goal_sessions = [g.sessions for g in goals if g.kind == Goal.Kind.SESSIONS_REACHED and g.sessions]
     return {
         "window": window,
         "goals": goals,
-        "enrollments": enrollment_cube(program) if enrollments is None else enrollments,
+        "enrollments": enrollments,
         "pairs": pair_figures(program, filters, window, goal_sessions=goal_sessions),
         "series": {"level": level, "spans": spans, "rows": rows, "levels": levels, "weeks": weeks},
         "events": events_cube(program, window),
-        "answers": answers_cube(program, filters, window),
+        # Satisfaction over time is shown by reporting period too (a month could cut one).
+        "answers": answers_cube(program, filters, window,
+                                [(weeks[s.first].start.date(), weeks[s.last].end) for s in spans]),
         "invitations": invitations_cube(program, window),
         "topics": topic_cube(program, filters, window),
         # issue 18: the end survey's reverse-back answers (not windowed: asked once, at the end)
