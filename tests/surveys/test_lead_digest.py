@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -62,10 +63,11 @@ def test_the_digest_shows_figures_and_hides_satisfaction_below_the_anonymity_thr
 
     body = mailoutbox[0].body
     assert running.name in body
-    assert "Active pairs: 1" in body and "Participants: 2" in body
-    assert "Sessions held in the last 7 days: 1 (2 in total)" in body
-    assert "Surveys answered: 2 / 2 (100 %)" in body
-    assert "hidden until enough people have answered" in body  # 2 people < k = 5
+    # The dashboard's own figures (evaluation.digest), hidden as the dashboard hides them: one pair
+    # is 2 people, fewer than k = 5.
+    assert "- Sessions held: hidden (fewer than 5 people)" in body
+    assert "- Average satisfaction: hidden (fewer than 5 people)" in body
+    assert "- Survey response rate: hidden (fewer than 5 people)" in body
     assert pair.mentor.user.display_name not in body
 
 
@@ -89,7 +91,7 @@ def test_the_digest_shows_the_average_once_enough_people_answered(clock, running
 
     digests.lead_digests_tick()
 
-    assert "Average satisfaction: 4.0 / 5" in mailoutbox[0].body
+    assert re.search(r"- Average satisfaction: 4(\.0)?\n", mailoutbox[0].body), mailoutbox[0].body
 
 
 def test_a_lead_without_active_programs_gets_no_digest(clock, running, lead, mailoutbox):

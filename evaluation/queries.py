@@ -1,0 +1,31 @@
+"""One dashboard query (program + the page's GET parameters) → one protected report.
+
+The dashboard page, its CSV exports, the API and the lead digest all answer a query through
+:func:`report_for_query`, so the same query gives the same figures, hidden the same way, whichever
+way it is asked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+
+from evaluation import report as reports
+from evaluation import selectors
+from evaluation.forms import FilterForm
+from programs.models import Program
+
+
+def report_for_query(program: Program, query: dict[str, str], *,
+                     now: dt.datetime | None = None) -> reports.Report:
+    """The dashboard view's steps; a query the filter form rejects raises ValidationError."""
+    with selectors.analytic_reads():
+        enrollments = selectors.enrollment_cube(program)
+        departments, cohorts = reports.filter_options(enrollments, program.anonymity_k)
+        form = FilterForm(query, departments=departments, cohorts=cohorts, k=program.anonymity_k)
+        if form.is_bound and not form.is_valid():
+            raise ValidationError({field: [str(m) for m in msgs] for field, msgs in form.errors.items()})
+        filters = form.filters()
+        data = selectors.dashboard_data(program, filters, enrollments=enrollments, now=now)
+    return reports.build(program, filters, data)
