@@ -8,8 +8,8 @@ the page, the CSV exports, the API and the digest all publish — for sessions h
 cancellations and the answers to the satisfaction question. Each published figure is a sum of
 unknowns, one per (cube, pair or person, week); integer linear programming
 (``scipy.optimize.linprog``) then bounds each unknown by everything published. The rule it checks:
-nothing a pair or a person (fewer than k people) did in a given week can be proven — every such
-unknown that is not zero can still be zero.
+no cell backed by fewer than k people — a cube's count for the whole program or for one
+department (however small), in one week — can be proven to be above zero.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def published(report, question_text: str) -> dict[str, object]:
             "answers": answers}
 
 
-def test_no_pair_or_person_can_be_pinned_to_a_week_across_filters_and_windows(tempting):
+def test_no_cell_of_fewer_than_k_people_can_be_recovered_across_filters_and_windows(tempting):
     prog, q, pairs, truth = tempting
     weeks = 8  # 5 January to 1 March
     departments, _cohorts = filter_options(enrollment_cube(prog), prog.anonymity_k)
@@ -127,10 +127,34 @@ def test_no_pair_or_person_can_be_pinned_to_a_week_across_filters_and_windows(te
     for key, n in truth.items():
         x[index[key]] = n
     assert np.allclose(a @ x, b_)  # the published figures are exactly these sums
-    for key in truth:
-        objective = np.zeros(len(index))
-        objective[index[key]] = 1
-        result = linprog(objective, A_eq=a, b_eq=b_, bounds=(0, CAP), integrality=np.ones(len(index)),
-                         method="highs")
-        assert result.status == 0, result.message
-        assert result.fun == 0, f"{key}: at least {result.fun} is provable from the published figures"
+    # Every cell a reader could try to recover: a cube's count for one group (the whole program, or
+    # any department — the small ones too — by its pairs or its people) in one week. One backed by
+    # 1 to k-1 people must not be provably non-zero from everything published.
+    groups = [None, *sorted(set(person_department.values()))]
+    checked = 0
+    for cube in ("held", "no_show", "cancel", "answers"):
+        for group, w in itertools.product(groups, range(weeks)):
+            coefficients = np.zeros(len(index))
+            people = set()
+            for (c, who, w_), i in index.items():
+                if c != cube or w_ != w:
+                    continue
+                if cube in ("held", "no_show"):
+                    inside = group is None or group in pair_members[who]
+                    members = {("pair", who, 0), ("pair", who, 1)}
+                else:
+                    inside = group is None or person_department[who] == group
+                    members = {("person", who)}
+                if inside:
+                    coefficients[i] = 1
+                    if truth.get((c, who, w_), 0):
+                        people |= members
+            if not 0 < len(people) < prog.anonymity_k:
+                continue
+            checked += 1
+            result = linprog(coefficients, A_eq=a, b_eq=b_, bounds=(0, CAP), integrality=np.ones(len(index)),
+                             method="highs")
+            assert result.status == 0, result.message
+            assert result.fun == 0, (f"{cube} of {group or 'all'} in week {w} ({len(people)} people): "
+                                     f"at least {result.fun} is provable from the published figures")
+    assert checked >= 8  # the lone no-show, cancellation, answer and session, in several groups
