@@ -1,8 +1,8 @@
 """One dashboard query (program + the page's GET parameters) → one protected report.
 
 The dashboard page, its CSV exports, the API and the lead digest all answer a query through
-:func:`report_for_query`, so the same query gives the same figures, hidden the same way, whichever
-way it is asked.
+:func:`form_and_report` (or :func:`report_for_query`), so the same query gives the same figures,
+hidden the same way, whichever way it is asked.
 """
 
 from __future__ import annotations
@@ -17,15 +17,28 @@ from evaluation.forms import FilterForm
 from programs.models import Program
 
 
-def report_for_query(program: Program, query: dict[str, str], *,
-                     now: dt.datetime | None = None) -> reports.Report:
-    """The dashboard view's steps; a query the filter form rejects raises ValidationError."""
+def form_and_report(program: Program, query, *, now: dt.datetime | None = None,
+                    timeline: selectors.Timeline | None = None) -> tuple[FilterForm, reports.Report | None]:
+    """The filter form and, when the form accepts the query, the protected report (else None).
+
+    ``timeline``: the program's reporting periods when the caller already read them at ``now``
+    (they are the same for every query of the program).
+    """
     with selectors.analytic_reads():
         enrollments = selectors.enrollment_cube(program)
         departments, cohorts = reports.filter_options(enrollments, program.anonymity_k)
         form = FilterForm(query, departments=departments, cohorts=cohorts, k=program.anonymity_k)
         if form.is_bound and not form.is_valid():
-            raise ValidationError({field: [str(m) for m in msgs] for field, msgs in form.errors.items()})
+            return form, None
         filters = form.filters()
-        data = selectors.dashboard_data(program, filters, enrollments=enrollments, now=now)
-    return reports.build(program, filters, data)
+        data = selectors.dashboard_data(program, filters, enrollments=enrollments, now=now, timeline=timeline)
+    return form, reports.build(program, filters, data)
+
+
+def report_for_query(program: Program, query: dict[str, str], *, now: dt.datetime | None = None,
+                     timeline: selectors.Timeline | None = None) -> reports.Report:
+    """The dashboard's report; a query the filter form rejects raises ValidationError."""
+    form, report = form_and_report(program, query, now=now, timeline=timeline)
+    if report is None:
+        raise ValidationError({field: [str(m) for m in msgs] for field, msgs in form.errors.items()})
+    return report

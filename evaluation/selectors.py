@@ -51,6 +51,7 @@ from evaluation.cube_reads import (  # noqa: F401 - re-exported: the report and 
     invitations_cube,
     topic_cube,
 )
+from evaluation.disclosure import Span
 from evaluation.learning_reads import return_intent_cube
 from evaluation.models import ManagerNote, RecognitionConsent
 from evaluation.pair_reads import held_periods, pair_figures
@@ -133,24 +134,52 @@ def analytic_reads() -> Iterator[None]:
             connection.close()  # never hand a connection with these settings to the next request
 
 
-def dashboard_data(program: Program, filters: Filters, *, enrollments: list[dict] | None = None,
-                   now: dt.datetime | None = None) -> dict:
-    """Every read of one dashboard: a fixed number of queries, whatever the data size.
+@dataclass(frozen=True)
+class Timeline:
+    """The program's weeks, the levels a series can be shown at, and its reporting periods.
 
-    ``enrollments``: the enrolment cube when the caller already read it (for the filter form).
+    The same for every filter (see :mod:`evaluation.reporting_periods`): read once per render, and
+    reusable by any caller that renders several queries of one program at the same moment.
     """
+
+    weeks: tuple[Bucket, ...]
+    end: dt.datetime
+    levels: list[list[tuple[int, int]]]
+    level: int
+    periods: list[Span]
+
+    @property
+    def bounds(self) -> list[tuple[int, int]]:
+        return [(p.first, p.last) for p in self.periods]
+
+
+def reporting_timeline(program: Program, enrollments: list[dict], *,
+                       now: dt.datetime | None = None) -> Timeline:
+    """The reporting periods, the same for every filter: each is safe for every windowed figure
+    (see evaluation.reporting_periods); date windows are widened to whole periods of them."""
     k = program.anonymity_k
-    enrollments = enrollment_cube(program) if enrollments is None else enrollments
     weeks, end = program_weeks(program, now=now)
     levels = series_levels(weeks)
-    rows = held_periods(program, filters, weeks, levels, end)
-    # The reporting periods, the same for every filter: each is safe for every windowed figure
-    # (see evaluation.reporting_periods); the window is widened to whole periods of them.
     checks = reporting_periods.period_people(program, reporting_periods.groups_of(enrollments, k),
                                              weeks, levels, end)
     level, periods = reporting_periods.reporting_periods(checks, levels, k)
-    spans = reporting_periods.impose(series_candidates(rows, levels, scoped=filters.people)[level], periods)
-    window = window_for(program, filters, now=now, periods=[(s.first, s.last) for s in spans])
+    return Timeline(weeks=weeks, end=end, levels=levels, level=level, periods=periods)
+
+
+def dashboard_data(program: Program, filters: Filters, *, enrollments: list[dict] | None = None,
+                   now: dt.datetime | None = None, timeline: Timeline | None = None) -> dict:
+    """Every read of one dashboard: a fixed number of queries, whatever the data size.
+
+    ``enrollments``: the enrolment cube when the caller already read it (for the filter form);
+    ``timeline``: the reporting periods when the caller already read them (at the same ``now``).
+    """
+    enrollments = enrollment_cube(program) if enrollments is None else enrollments
+    timeline = timeline or reporting_timeline(program, enrollments, now=now)
+    weeks, end, levels, level = timeline.weeks, timeline.end, timeline.levels, timeline.level
+    rows = held_periods(program, filters, weeks, levels, end)
+    spans = reporting_periods.impose(series_candidates(rows, levels, scoped=filters.people)[level],
+                                     timeline.periods)
+    window = window_for(program, filters, now=now, periods=timeline.bounds)
     goals = goals_of(program)
     goal_sessions = [g.sessions for g in goals if g.kind == Goal.Kind.SESSIONS_REACHED and g.sessions]
     return {

@@ -74,6 +74,8 @@ def test_the_digest_shows_figures_and_hides_satisfaction_below_the_anonymity_thr
 def test_the_digest_shows_the_average_once_enough_people_answered(clock, running, lead, mailoutbox):
     Program.objects.filter(pk=running.pk).update(anonymity_k=3)
     question = running.survey_questions.get(survey="after_session", measures_satisfaction=True)
+    # Answered the Thursday before: the dashboard's figures run up to (not including) this instant.
+    answered = START - dt.timedelta(days=4)
     for score in (4, 5, 3):
         pair = builders.active_pair(running)
         invitation = SurveyInvitation.objects.create(
@@ -81,10 +83,12 @@ def test_the_digest_shows_the_average_once_enough_people_answered(clock, running
             recipient=pair.mentor.user,
             enrollment=pair.mentor,
             kind="mid_program",
-            sent_at=START,
-            answered_at=START,
+            sent_at=answered,
+            answered_at=answered,
         )
-        response = SurveyResponse.objects.create(invitation=invitation, program=running, kind="mid_program")
+        response = SurveyResponse.objects.create(
+            invitation=invitation, program=running, kind="mid_program", submitted_at=answered
+        )
         SurveyAnswer.objects.create(
             response=response, question=question, question_text=question.text, kind="rating", number=score
         )
