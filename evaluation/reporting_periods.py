@@ -16,8 +16,9 @@ them, for every figure a window sums, the people behind it are nobody or at leas
 
 The periods do not depend on the filter the lead chose: every view of the program snaps to the same
 boundaries, so any two windows, under any two filters, differ by whole periods of safe cells.
-One query reads all of it: a UNION ALL of one GROUP BY (level, period, key) per source and level,
-with one pair of columns (in the group, outside it) per group.
+One query reads all of it: a UNION ALL of one GROUP BY (level, period, key, cell) per source, level
+and dimension (department, intake); each group's people, in it and outside it, are added up from
+the cells in Python (see the note above ``DIMS``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateField,
     F,
     IntegerField,
     Q,
@@ -39,9 +41,9 @@ from django.db.models import (
 from django.db.models.functions import Cast, Concat
 
 from evaluation import disclosure
-from evaluation.cube_reads import ELIGIBLE, MEASURED, RECOMMENDATION_GROUPS
+from evaluation.cube_reads import ELIGIBLE, MEASURED, RECOMMENDATION_GROUPS, _dims, _role_dims
 from evaluation.disclosure import Fig, Span
-from evaluation.periods import Bucket, Filters, pair_q, person_q
+from evaluation.periods import Bucket, Filters
 from meetings.models import Meeting, MeetingEvent, SessionLog
 from programs.models import Direction, Program, SurveyQuestion
 from surveys.models import SurveyAnswer, SurveyInvitation
@@ -74,76 +76,80 @@ def _period(path: str, weeks: Sequence[Bucket], periods: Sequence[tuple[int, int
     return Case(*whens, default=Value(len(periods) - 1), output_field=IntegerField())
 
 
-def _people(person: str | object, groups: Sequence[Filters], scope_of) -> dict[str, Count | Value]:
-    """Distinct ``person`` in each group and outside it (``scope_of(filters)``: a Q or None)."""
-    columns: dict[str, Count | Value] = {}
-    for index, group in enumerate(groups):
-        scope = scope_of(group)
-        if scope is None:
-            columns[f"g{index}_in"] = Count(person, distinct=True)
-            columns[f"g{index}_out"] = Value(0)
-        else:
-            columns[f"g{index}_in"] = Count(person, distinct=True, filter=scope)
-            columns[f"g{index}_out"] = Count(person, distinct=True, filter=~scope)
-    return columns
+# Each source is read by *cell* rather than by group: one COUNT(DISTINCT) per side instead of two per
+# group (a group's people and the rest's), which made this read cost many times the rest of the
+# dashboard on a large program. A person sits in exactly one department and one intake, so a
+# group's people are the sum of its cells' (exact). A pair is in a group when a member is: its rows
+# are by (mentor's cell, mentee's cell), and a group's mentors are at least, for each mentor cell,
+# the most mentors of one of its rows (the same for mentees): a lower bound, exact when no mentor
+# meets mentees of two cells in one period, and zero only when nobody is there — so a period it
+# calls safe is safe.
+DIMS = ("department", "cohort")
 
 
-def _pair_people(pair: str, groups: Sequence[Filters], people: Sequence[str]) -> dict[str, object]:
-    """Like :func:`_people` for figures about pairs (a pair is in a group when a member is): the
-    distinct people of ``people`` (paths to enrolments) added up."""
-    columns: dict[str, object] = {}
-    for index, group in enumerate(groups):
-        scope = pair_q(group, f"{pair}__")
-        for side, cond in (("in", scope), ("out", None if scope is None else ~scope)):
-            if side == "out" and scope is None:
-                columns[f"g{index}_out"] = Value(0)
-                continue
-            total = None
-            for path in people:
-                count = Count(path, distinct=True, filter=cond) if cond is not None \
-                    else Count(path, distinct=True)
-                total = count if total is None else total + count
-            columns[f"g{index}_{side}"] = total
-    return columns
+def _cells(dims: dict[str, object], dim: str) -> dict[str, object]:
+    """The cell columns of one dimension (the other one's are NULL, so every SELECT has both)."""
+    text, date = Cast(Value(None), CharField()), Cast(Value(None), DateField())
+    return {"dept": dims["d_department"] if dim == "department" else text,
+            "cohort": dims["d_cohort"] if dim == "cohort" else date}
 
 
-def _sources(program: Program, groups: Sequence[Filters],
-             end: dt.datetime) -> list[tuple[QuerySet, str, object, dict]]:
-    """(rows, date path, key expression, people columns) of every windowed figure."""
+def _sources(program: Program, end: dt.datetime) -> list[tuple[QuerySet, str, object, bool, dict]]:
+    """(rows, date path, key expression, about pairs?, columns by dimension) of every windowed figure.
+
+    Columns: ``a_*``/``a`` the cell and distinct people of the first side (a person, or a pair's
+    mentor), ``b_*``/``b`` the second side's (a pair's mentee; none for a person).
+    """
     text = CharField()
+    none = {"b_dept": Cast(Value(None), CharField()), "b_cohort": Cast(Value(None), DateField()),
+            "b": Value(0)}
+
+    def pair_columns(pair: str, mentors: bool, mentees: bool) -> dict[str, dict]:
+        out = {}
+        for dim in DIMS:
+            a = _cells(_dims(f"{pair}__mentor__"), dim)
+            b = _cells(_dims(f"{pair}__mentee__"), dim)
+            out[dim] = {"a_dept": a["dept"], "a_cohort": a["cohort"], "b_dept": b["dept"],
+                        "b_cohort": b["cohort"],
+                        "a": Count(f"{pair}__mentor", distinct=True) if mentors else Value(0),
+                        "b": Count(f"{pair}__mentee", distinct=True) if mentees else Value(0)}
+        return out
+
+    def person_columns(dims: dict, person) -> dict[str, dict]:
+        out = {}
+        for dim in DIMS:
+            a = _cells(dims, dim)
+            out[dim] = {"a_dept": a["dept"], "a_cohort": a["cohort"], **none,
+                        "a": Count(person, distinct=True)}
+        return out
+
     meeting_key = Case(When(status=Meeting.Status.NO_SHOW, then=Value("no_show")),
                        When(pair__status__in=MEASURED, then=Value("held_measured")),
                        default=Value("held_other"), output_field=text)
-    meetings = (Meeting.objects.filter(starts_at__lt=end, pair__program=program,
+    sources = [(Meeting.objects.filter(starts_at__lt=end, pair__program=program,
                                        status__in=[Meeting.Status.HELD, Meeting.Status.NO_SHOW]),
-                "starts_at", meeting_key, _pair_people("pair", groups, ["pair__mentor", "pair__mentee"]))
-    sources = [meetings]
+                "starts_at", meeting_key, True, pair_columns("pair", True, True))]
     log = "sessionlog__meeting"
     for direction, relation, learner in ((Direction.JUNIOR_TEACHES, SessionLog.topics_by_mentor, "mentee"),
                                          (Direction.SENIOR_TEACHES, SessionLog.topics_by_mentee, "mentor")):
         key = Concat(Value(f"topic:{direction.value}:"), Cast("topic_id", text), output_field=text)
         sources.append((relation.through.objects.filter(**{f"{log}__starts_at__lt": end,
                                                            f"{log}__pair__program": program}),
-                        f"{log}__starts_at", key,
-                        _pair_people(f"{log}__pair", groups, [f"{log}__pair__{learner}"])))
+                        f"{log}__starts_at", key, True,
+                        pair_columns(f"{log}__pair", learner == "mentor", learner == "mentee")))
     is_mentor = Q(actor_role="mentor")
     actor = Case(When(is_mentor, then=F("meeting__pair__mentor_id")), default=F("meeting__pair__mentee_id"))
-
-    def actor_scope(group: Filters) -> Q | None:
-        mentor = person_q(group, "meeting__pair__mentor__")
-        mentee = person_q(group, "meeting__pair__mentee__")
-        return None if mentor is None else (is_mentor & mentor) | (~is_mentor & mentee)
-
     sources.append((MeetingEvent.objects.filter(at__lt=end, meeting__pair__program=program,
                                                 kind__in=[MeetingEvent.Kind.CANCELLED,
                                                           MeetingEvent.Kind.RESCHEDULED]),
-                    "at", Concat(F("kind"), Value(":"), F("actor_role"), output_field=text),
-                    _people(actor, groups, actor_scope)))
+                    "at", Concat(F("kind"), Value(":"), F("actor_role"), output_field=text), False,
+                    person_columns(_role_dims("meeting__pair__mentor__", "meeting__pair__mentee__",
+                                              is_mentor), actor)))
     answered = Case(When(answered_at__isnull=False, then=Value(":answered")), default=Value(":not"),
                     output_field=text)
     sources.append((SurveyInvitation.objects.filter(sent_at__lt=end, program=program),
-                    "sent_at", Concat(Value("invitation:"), F("kind"), answered, output_field=text),
-                    _people("enrollment", groups, lambda g: person_q(g, "enrollment__"))))
+                    "sent_at", Concat(Value("invitation:"), F("kind"), answered, output_field=text), False,
+                    person_columns(_dims("enrollment__"), "enrollment")))
     # The finest published cell of an answer: its question's option (single choice), its
     # recommendation group, or the question itself (rating).
     detail = Case(When(kind=SurveyQuestion.Kind.CHOICE, then=F("text")),
@@ -154,9 +160,24 @@ def _sources(program: Program, groups: Sequence[Filters],
                                                 kind__in=ANSWER_KINDS),
                     "response__submitted_at",
                     Concat(Value("answer:"), Cast(F("question_id"), text), Value(":"), detail,
-                           output_field=text),
-                    _people(person, groups, lambda g: person_q(g, f"{person}__"))))
+                           output_field=text), False,
+                    person_columns(_dims(f"{person}__"), person)))
     return sources
+
+
+def _lower_bound(rows: list[dict], side: str) -> int:
+    """People of one side of ``rows`` (cells of one dimension): summed over that side's own cells,
+    the most of one row within each (see the note above ``DIMS``)."""
+    best: dict[object, int] = {}
+    for row in rows:
+        cell = row[f"{side}_cell"]
+        best[cell] = max(best.get(cell, 0), row[side] or 0)
+    return sum(best.values())
+
+
+def _in_group(row: dict, group: Filters) -> bool:
+    value = group.department if group.department is not None else group.cohort
+    return row["a_cell"] == value or (row["pairs"] and row["b_cell"] == value)
 
 
 def period_people(program: Program, groups: Sequence[Filters], weeks: Sequence[Bucket],
@@ -164,16 +185,46 @@ def period_people(program: Program, groups: Sequence[Filters], weeks: Sequence[B
     """For each level, period and finest cell (``key``) of every windowed figure, the people behind
     it in each group (``g<i>_in``) and outside it (``g<i>_out``). One query."""
     selects = []
-    for rows, path, key, people in _sources(program, groups, end):
+    sources = _sources(program, end)
+    for source_index, (rows, path, key, _pairs, columns) in enumerate(sources):
         for level, periods in enumerate(levels):
             if not periods:
                 continue
-            selects.append(rows.order_by().values(level=Value(level, output_field=IntegerField()),
-                                                  period=_period(path, weeks, periods), key=key)
-                           .annotate(**people))
+            for dim in DIMS:
+                by_cell = {name: value for name, value in columns[dim].items() if name not in ("a", "b")}
+                selects.append(rows.order_by().values(
+                    source=Value(source_index, output_field=IntegerField()),
+                    level=Value(level, output_field=IntegerField()),
+                    period=_period(path, weeks, periods), key=key,
+                    dim=Value(dim, output_field=CharField()), **by_cell)
+                    .annotate(a=columns[dim]["a"], b=columns[dim]["b"]))
     if not selects:
         return []
-    return list(selects[0].union(*selects[1:], all=True))
+    about_pairs = [pairs for _rows, _path, _key, pairs, _columns in sources]
+    buckets: dict[tuple, dict[str, list[dict]]] = {}
+    for row in selects[0].union(*selects[1:], all=True):
+        pairs = about_pairs[row["source"]]
+        cell = "a_dept" if row["dim"] == "department" else "a_cohort"
+        other = "b_dept" if row["dim"] == "department" else "b_cohort"
+        bucket = buckets.setdefault((row["level"], row["period"], row["key"]), {d: [] for d in DIMS})
+        bucket[row["dim"]].append({"a_cell": row[cell], "b_cell": row[other], "a": row["a"],
+                                   "b": row["b"] if pairs else 0, "pairs": pairs})
+    result = []
+    for (level, period, key), by_dim in buckets.items():
+        out = {"level": level, "period": period, "key": key}
+        for index, group in enumerate(groups):
+            if not group.people:
+                rows_ = by_dim["department"]
+                out[f"g{index}_in"] = _lower_bound(rows_, "a") + _lower_bound(rows_, "b")
+                out[f"g{index}_out"] = 0
+                continue
+            rows_ = by_dim["department" if group.department is not None else "cohort"]
+            inside = [r for r in rows_ if _in_group(r, group)]
+            outside = [r for r in rows_ if not _in_group(r, group)]
+            out[f"g{index}_in"] = _lower_bound(inside, "a") + _lower_bound(inside, "b")
+            out[f"g{index}_out"] = _lower_bound(outside, "a") + _lower_bound(outside, "b")
+        result.append(out)
+    return result
 
 
 def reporting_periods(rows: list[dict], levels: list[list[tuple[int, int]]],
@@ -213,3 +264,30 @@ def impose(spans: Sequence[Span], periods: Sequence[Span]) -> list[Span]:
             merged = merged.merge(span)
         result.append(merged)
     return result
+
+
+def chart_spans(candidates: list[list[Span]], level: int, periods: Sequence[Span], first: int, last: int,
+                k: int) -> tuple[int, list[Span], bool]:
+    """The sessions chart's periods inside the window (weeks ``first``..``last``), as (level,
+    periods, whether they are reporting periods rather than a level's).
+
+    The chart shows one figure, the sessions held, so its periods need only be safe for that figure
+    (``candidates``: each level's periods with the people behind the sessions, in and outside the
+    filter: ``periods.series_candidates``); they are the finest level whose periods inside the
+    window are all safe and each lie inside one reporting period. The window is a union of
+    reporting periods, so the chart's periods add up to the window's figures, and every other
+    windowed figure is still published only by whole reporting periods. When no level fits, the
+    reporting periods themselves (safe for every figure) are shown: a small program with a lone
+    event still gets its chart, never a gap.
+    """
+    def inside_one(span: Span) -> bool:
+        return any(p.first <= span.first and span.last <= p.last for p in periods)
+
+    for index, spans in enumerate(candidates):
+        shown = [s for s in spans if first <= s.first and s.last <= last]
+        if not shown or shown[0].first != first or shown[-1].last != last:
+            continue  # a period of this level crosses the window's edge
+        if all(inside_one(s) for s in shown) and all(disclosure.safe_span(s, k) for s in shown):
+            return index, shown, False
+    imposed = impose(candidates[level], periods)
+    return level, [s for s in imposed if first <= s.first and s.last <= last], True

@@ -177,9 +177,13 @@ def dashboard_data(program: Program, filters: Filters, *, enrollments: list[dict
     timeline = timeline or reporting_timeline(program, enrollments, now=now)
     weeks, end, levels, level = timeline.weeks, timeline.end, timeline.levels, timeline.level
     rows = held_periods(program, filters, weeks, levels, end)
-    spans = reporting_periods.impose(series_candidates(rows, levels, scoped=filters.people)[level],
-                                     timeline.periods)
     window = window_for(program, filters, now=now, periods=timeline.bounds)
+    # The sessions chart: the finest level whose periods inside the window are safe for the
+    # sessions held (in and outside the filter) and each lie inside one reporting period; the
+    # reporting periods themselves when no level is (see reporting_periods.chart_spans).
+    level, spans, merged = reporting_periods.chart_spans(
+        series_candidates(rows, levels, scoped=filters.people), timeline.level, timeline.periods,
+        window.first_week, window.last_week, program.anonymity_k)
     goals = goals_of(program)
     goal_sessions = [g.sessions for g in goals if g.kind == Goal.Kind.SESSIONS_REACHED and g.sessions]
     return {
@@ -187,11 +191,12 @@ def dashboard_data(program: Program, filters: Filters, *, enrollments: list[dict
         "goals": goals,
         "enrollments": enrollments,
         "pairs": pair_figures(program, filters, window, goal_sessions=goal_sessions),
-        "series": {"level": level, "spans": spans, "rows": rows, "levels": levels, "weeks": weeks},
+        "series": {"level": level, "spans": spans, "merged": merged, "rows": rows, "levels": levels,
+                   "weeks": weeks, "periods": timeline.periods},
         "events": events_cube(program, window),
-        # Satisfaction over time is shown by reporting period too (a month could cut one).
+        # Satisfaction over time is shown by reporting period (a month could cut one).
         "answers": answers_cube(program, filters, window,
-                                [(weeks[s.first].start.date(), weeks[s.last].end) for s in spans]),
+                                [(weeks[p.first].start.date(), weeks[p.last].end) for p in timeline.periods]),
         "invitations": invitations_cube(program, window),
         "topics": topic_cube(program, filters, window),
         # issue 18: the end survey's reverse-back answers (not windowed: asked once, at the end)

@@ -201,7 +201,7 @@ def _period_label(ctx: Context, start, *, short: bool = False) -> str:
     """A reporting period by its first and last day (a calendar month without periods)."""
     series = ctx.data.get("series") or {}
     weeks = series.get("weeks") or ()
-    for span in series.get("spans") or ():
+    for span in series.get("periods") or ():
         if weeks and weeks[span.first].start.date() == start:
             if short:
                 return show_day_month(start)

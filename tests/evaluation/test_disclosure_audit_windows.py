@@ -2,22 +2,22 @@
 
 A program built to tempt differencing (k = 3): departments of 1 to 3 people, a lone no-show, a lone
 cancellation and lone survey answers on the edges of weeks. For every department filter the form
-offers (and none) and every date window a lead can ask for (each week's first and last day, and
-open ends), the page's figures are read through :func:`evaluation.queries.report_for_query` — what
-the page, the CSV exports, the API and the digest all publish — for sessions held, no-shows,
-cancellations and the answers to the satisfaction question. Each published figure is a sum of
-unknowns, one per (cube, pair or person, week); a figure hidden as "fewer than k people" says its
-sum is at least 1. Integer linear programming (``scipy.optimize.linprog``) then bounds each unknown
-by everything published. The rule it checks: no cell backed by fewer than k people — a cube's count
-for the whole program or for one department (however small), in one week — can be proven to be
-above zero.
+offers (and none) and every date window a lead can ask for (each week's first and last day, and open
+ends), the page's figures are read through :func:`evaluation.queries.report_for_query` — what the
+page, the CSV exports, the API and the digest all publish — for sessions held, no-shows,
+cancellations and the answers to the satisfaction question, and the sessions chart's periods. Each
+published figure is a sum of unknowns, one per (cube, pair or person, week); a figure hidden as
+"fewer than k people" says its sum is at least 1. Integer linear programming
+(``scipy.optimize.linprog``) then bounds each unknown by everything published. The rule it checks:
+no cell backed by fewer than k people — a cube's count for the whole program or for one department
+(however small), in one week — can be proven to be above zero.
 
 Only what is needed is rendered: the windowed figures of a query depend on its dates only through
 the window they are widened to (``periods.window_for`` over the program's reporting periods, the
 same for every filter), so the queries are grouped by (department, window) first and one report is
-rendered per group — plus a second one from the other end of each group, checked to publish the
-same figures. Weaken the rule (windows no longer widened to safe periods) and the groups become
-many, and the audit finds the lone no-show and session.
+rendered per group — plus a second one from the other end of each group, checked to publish the same
+figures. Weaken the rule (windows no longer widened to safe periods) and the groups become many, and
+the audit finds the lone no-show and session.
 """
 
 from __future__ import annotations
@@ -81,13 +81,19 @@ def tempting(frozen, lead):
     return prog, q, pairs, truth
 
 
-def published(report, question_text: str) -> dict[str, object]:
-    """The audited figures of one report (a Cell each)."""
+def published(report, question_text: str) -> list[tuple[str, int, int, object]]:
+    """The audited figures of one report as (cube, first week, last week, Cell): the window's
+    figures, and the sessions chart's periods inside it."""
+    first, last = report.window.first_week, report.window.last_week
     stats = {s.label: s.cell for section in report.sections for s in section.stats}
     cancellations = report.table("cancellations").rows[-1][1]
     answers = next((r[4] for r in report.table("questions").rows if r[0] == question_text), None)
-    return {"held": stats["Sessions held"], "no_show": stats["No-shows"], "cancel": cancellations,
-            "answers": answers}
+    figures = [("held", first, last, stats["Sessions held"]), ("no_show", first, last, stats["No-shows"]),
+               ("cancel", first, last, cancellations), ("answers", first, last, answers)]
+    weekly = report.table("weekly")
+    assert len(weekly.periods) == len(weekly.rows)
+    figures += [("held", a, z, row[1]) for (a, z), row in zip(weekly.periods, weekly.rows, strict=True)]
+    return figures
 
 
 def test_no_cell_of_fewer_than_k_people_can_be_recovered_across_filters_and_windows(tempting):
@@ -127,12 +133,12 @@ def test_no_cell_of_fewer_than_k_people_can_be_recovered_across_filters_and_wind
         figures = [published(report, q.satisfaction.text) for report in reports]
         assert all((r.window.first_week, r.window.last_week) == (first, last) for r in reports)
         assert figures[0] == figures[-1], (queries[0], queries[-1])  # one window, one set of figures
-        for cube, cell in figures[0].items():
+        for cube, first_, last_, cell in figures[0]:
             if cell is None or not (cell.shown or cell.small):
                 continue
             coefficients = np.zeros(len(index))
             for (c, who, w), i in index.items():
-                if c != cube or not first <= w <= last:
+                if c != cube or not first_ <= w <= last_:
                     continue
                 if department is None:
                     inside = True
