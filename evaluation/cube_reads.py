@@ -191,8 +191,7 @@ def _period_start(path: str, periods: list[tuple[dt.date, dt.datetime]] | None):
     return Case(*whens, default=Value(periods[-1][0]), output_field=DateField())
 
 
-def invitations_cube(program: Program, window: Window) -> list[dict]:
-    """Survey invitations sent and answered, by kind and cell (response rates)."""
+def _invitation_measures() -> dict[str, object]:
     measures: dict[str, object] = {}
     for kind in [None, *KINDS]:
         cond = Q(kind=kind) if kind else Q()
@@ -202,22 +201,44 @@ def invitations_cube(program: Program, window: Window) -> list[dict]:
         measures[f"answered{suffix}"] = Count("id", filter=answered)
         measures[f"invited_people{suffix}"] = Count("enrollment", distinct=True, filter=cond)
         measures[f"answered_people{suffix}"] = Count("enrollment", distinct=True, filter=answered)
-    return _cube(SurveyInvitation.objects
-                 .filter(_between("sent_at", window), program=program, sent_at__isnull=False)
-                 .values(**_dims("enrollment__"))
-                 .annotate(**measures))
+    return measures
 
 
-def events_cube(program: Program, window: Window) -> list[dict]:
-    """Cancellations and reschedules by who did them (their role and cell)."""
+def events_and_invitations(program: Program, window: Window) -> tuple[list[dict], list[dict]]:
+    """Two cubes in one query (UNION ALL, told apart by ``source``):
+
+    * cancellations and reschedules by who did them (their role and cell): ``kind``,
+      ``actor_role``, ``events``, ``people``;
+    * survey invitations sent and answered, by kind and cell (response rates).
+    """
+    measures = _invitation_measures()
+    no_measures = {name: Value(0) for name in measures}
+    text = TextField()
     is_mentor = Q(actor_role="mentor")
     actor = Case(When(is_mentor, then=F("meeting__pair__mentor_id")), default=F("meeting__pair__mentee_id"))
-    return _cube(MeetingEvent.objects
-                 .filter(_between("at", window), meeting__pair__program=program,
-                         kind__in=[MeetingEvent.Kind.CANCELLED, MeetingEvent.Kind.RESCHEDULED])
-                 .values("kind", "actor_role",
-                         **_role_dims("meeting__pair__mentor__", "meeting__pair__mentee__", is_mentor))
-                 .annotate(events=Count("id"), people=Count(actor, distinct=True)))
+    events = (MeetingEvent.objects
+              .filter(_between("at", window), meeting__pair__program=program,
+                      kind__in=[MeetingEvent.Kind.CANCELLED, MeetingEvent.Kind.RESCHEDULED])
+              .order_by()
+              .values(source=Value("events", output_field=text), e_kind=F("kind"), e_role=F("actor_role"),
+                      **_role_dims("meeting__pair__mentor__", "meeting__pair__mentee__", is_mentor))
+              .annotate(events=Count("id"), people=Count(actor, distinct=True), **no_measures))
+    invitations = (SurveyInvitation.objects
+                   .filter(_between("sent_at", window), program=program, sent_at__isnull=False)
+                   .order_by()
+                   .values(source=Value("invitations", output_field=text), e_kind=_null(text),
+                           e_role=_null(text), **_dims("enrollment__"))
+                   .annotate(events=Value(0), people=Value(0), **measures))
+    rows = _cube(events.union(invitations, all=True))
+    event_rows, invitation_rows = [], []
+    for row in rows:
+        if row.pop("source") == "events":
+            row["kind"], row["actor_role"] = row.pop("e_kind"), row.pop("e_role")
+            event_rows.append(row)
+        else:
+            del row["e_kind"], row["e_role"]
+            invitation_rows.append(row)
+    return event_rows, invitation_rows
 
 
 def topic_cube(program: Program, filters: Filters, window: Window) -> list[dict]:

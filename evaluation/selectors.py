@@ -47,8 +47,7 @@ from evaluation.cube_reads import (  # noqa: F401 - re-exported: the report and 
     answers_cube,
     band_of,
     enrollment_cube,
-    events_cube,
-    invitations_cube,
+    events_and_invitations,
     topic_cube,
 )
 from evaluation.disclosure import Span
@@ -184,6 +183,7 @@ def dashboard_data(program: Program, filters: Filters, *, enrollments: list[dict
     level, spans, merged = reporting_periods.chart_spans(
         series_candidates(rows, levels, scoped=filters.people), timeline.level, timeline.periods,
         window.first_week, window.last_week, program.anonymity_k)
+    events, invitations = events_and_invitations(program, window)  # one query for both cubes
     goals = goals_of(program)
     goal_sessions = [g.sessions for g in goals if g.kind == Goal.Kind.SESSIONS_REACHED and g.sessions]
     return {
@@ -193,11 +193,11 @@ def dashboard_data(program: Program, filters: Filters, *, enrollments: list[dict
         "pairs": pair_figures(program, filters, window, goal_sessions=goal_sessions),
         "series": {"level": level, "spans": spans, "merged": merged, "rows": rows, "levels": levels,
                    "weeks": weeks, "periods": timeline.periods},
-        "events": events_cube(program, window),
+        "events": events,
         # Satisfaction over time is shown by reporting period (a month could cut one).
         "answers": answers_cube(program, filters, window,
                                 [(weeks[p.first].start.date(), weeks[p.last].end) for p in timeline.periods]),
-        "invitations": invitations_cube(program, window),
+        "invitations": invitations,
         "topics": topic_cube(program, filters, window),
         # issue 18: the end survey's reverse-back answers (not windowed: asked once, at the end)
         "return_intents": return_intent_cube(program),
