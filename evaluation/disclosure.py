@@ -37,8 +37,9 @@ module together with the count of distinct people behind each figure. The rules:
    cells, and any two windows, under any two filters the form offers, differ by whole periods of
    safe cells: no difference of windows isolates fewer than k people. Tables that cross a group
    dimension with time (breakdowns by department, level band or intake) are published for the
-   whole program only; a time series inside a window (sessions, satisfaction) is shown by
-   reporting period.
+   whole program only; satisfaction over time is shown by reporting period. The sessions chart
+   shows one figure, the sessions held, so its periods need only be safe for that one (in and
+   outside the filter) and lie inside the reporting periods: it keeps weeks where they are safe.
 
 Zeros backed by nobody and about nobody-in-particular ("0 no-shows" across the whole program) are
 shown: hiding them would hide "100 % matched" without protecting anyone. The tests audit all of
