@@ -104,7 +104,8 @@ def goals_of(program: Program) -> list[Goal]:
 # and the invitations' ~95 MB in one; at 32 MB they spilled to disk (EXPLAIN on the benchmark's
 # database; tests/evaluation/test_query_plans.py checks the plans). Only these reads get it.
 ANALYTIC_SETTINGS = {"min_parallel_table_scan_size": "0", "parallel_setup_cost": "100",
-                     "parallel_tuple_cost": "0.01", "work_mem": "128MB"}
+                     "parallel_tuple_cost": "0.01", "work_mem": "128MB",
+                     "jit": "off"}
 
 
 @contextmanager
