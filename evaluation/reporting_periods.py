@@ -16,9 +16,11 @@ them, for every figure a window sums, the people behind it are nobody or at leas
 
 The periods do not depend on the filter the lead chose: every view of the program snaps to the same
 boundaries, so any two windows, under any two filters, differ by whole periods of safe cells.
-One query reads all of it: a UNION ALL of one GROUP BY (level, period, key, cell) per source, level
-and dimension (department, intake); each group's people, in it and outside it, are added up from
-the cells in Python (see the note above ``DIMS``).
+One query reads all of it: on PostgreSQL a UNION ALL of one GROUP BY GROUPING SETS per source (a set
+(level's period, key, cell) per level and dimension: department, intake), so each source's rows are
+joined to their people once; elsewhere (SQLite) one GROUP BY per source, level and dimension. Each
+group's people, in it and outside it, are added up from the cells in Python (see the note above
+``DIMS``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -87,41 +90,28 @@ def _period(path: str, weeks: Sequence[Bucket], periods: Sequence[tuple[int, int
 DIMS = ("department", "cohort")
 
 
-def _cells(dims: dict[str, object], dim: str) -> dict[str, object]:
-    """The cell columns of one dimension (the other one's are NULL, so every SELECT has both)."""
-    text, date = Cast(Value(None), CharField()), Cast(Value(None), DateField())
-    return {"dept": dims["d_department"] if dim == "department" else text,
-            "cohort": dims["d_cohort"] if dim == "cohort" else date}
-
-
 def _sources(program: Program, end: dt.datetime) -> list[tuple[QuerySet, str, object, bool, dict]]:
-    """(rows, date path, key expression, about pairs?, columns by dimension) of every windowed figure.
+    """(rows, date path, key expression, about pairs?, columns) of every windowed figure.
 
-    Columns: ``a_*``/``a`` the cell and distinct people of the first side (a person, or a pair's
-    mentor), ``b_*``/``b`` the second side's (a pair's mentee; none for a person).
+    Columns: ``a_dept``/``a_cohort`` and ``a_id`` the cells and the person of the first side (a
+    person, or a pair's mentor), ``b_*`` the second side's (a pair's mentee; none for a person). A
+    side whose people a figure is not about has no ``*_id`` (NULL: counted as nobody).
     """
     text = CharField()
+    nobody = Cast(Value(None), IntegerField())
     none = {"b_dept": Cast(Value(None), CharField()), "b_cohort": Cast(Value(None), DateField()),
-            "b": Value(0)}
+            "b_id": nobody}
 
-    def pair_columns(pair: str, mentors: bool, mentees: bool) -> dict[str, dict]:
-        out = {}
-        for dim in DIMS:
-            a = _cells(_dims(f"{pair}__mentor__"), dim)
-            b = _cells(_dims(f"{pair}__mentee__"), dim)
-            out[dim] = {"a_dept": a["dept"], "a_cohort": a["cohort"], "b_dept": b["dept"],
-                        "b_cohort": b["cohort"],
-                        "a": Count(f"{pair}__mentor", distinct=True) if mentors else Value(0),
-                        "b": Count(f"{pair}__mentee", distinct=True) if mentees else Value(0)}
-        return out
+    def pair_columns(pair: str, mentors: bool, mentees: bool) -> dict:
+        a, b = _dims(f"{pair}__mentor__"), _dims(f"{pair}__mentee__")
+        return {"a_dept": a["d_department"], "a_cohort": a["d_cohort"],
+                "b_dept": b["d_department"], "b_cohort": b["d_cohort"],
+                "a_id": F(f"{pair}__mentor") if mentors else nobody,
+                "b_id": F(f"{pair}__mentee") if mentees else nobody}
 
-    def person_columns(dims: dict, person) -> dict[str, dict]:
-        out = {}
-        for dim in DIMS:
-            a = _cells(dims, dim)
-            out[dim] = {"a_dept": a["dept"], "a_cohort": a["cohort"], **none,
-                        "a": Count(person, distinct=True)}
-        return out
+    def person_columns(dims: dict, person) -> dict:
+        return {"a_dept": dims["d_department"], "a_cohort": dims["d_cohort"], **none,
+                "a_id": F(person) if isinstance(person, str) else person}
 
     meeting_key = Case(When(status=Meeting.Status.NO_SHOW, then=Value("no_show")),
                        When(pair__status__in=MEASURED, then=Value("held_measured")),
@@ -138,7 +128,8 @@ def _sources(program: Program, end: dt.datetime) -> list[tuple[QuerySet, str, ob
                         f"{log}__starts_at", key, True,
                         pair_columns(f"{log}__pair", learner == "mentor", learner == "mentee")))
     is_mentor = Q(actor_role="mentor")
-    actor = Case(When(is_mentor, then=F("meeting__pair__mentor_id")), default=F("meeting__pair__mentee_id"))
+    actor = Case(When(is_mentor, then=F("meeting__pair__mentor_id")), default=F("meeting__pair__mentee_id"),
+                 output_field=IntegerField())
     sources.append((MeetingEvent.objects.filter(at__lt=end, meeting__pair__program=program,
                                                 kind__in=[MeetingEvent.Kind.CANCELLED,
                                                           MeetingEvent.Kind.RESCHEDULED]),
@@ -165,6 +156,29 @@ def _sources(program: Program, end: dt.datetime) -> list[tuple[QuerySet, str, ob
     return sources
 
 
+def _grouped(index: int, rows: QuerySet, path: str, key, columns: dict, weeks: Sequence[Bucket],
+             levels: list[list[tuple[int, int]]]) -> tuple[str, list]:
+    """One source's people per (level, period, key, cell) for both dimensions, as SQL: the source's
+    rows are joined to their people's cells once and grouped by GROUPING SETS — one set per level
+    and dimension — rather than read again for each (which cost the joins six times over)."""
+    used = [level for level, periods in enumerate(levels) if periods]
+    base = rows.order_by().values(**{f"p{level}": _period(path, weeks, levels[level]) for level in used},
+                                  key=key, **columns)
+    sql, params = base.query.sql_with_params()
+    sets, level_whens, period_whens = [], [], []
+    for level in used:
+        level_whens.append(f'WHEN GROUPING("p{level}") = 0 THEN {level}')
+        period_whens.append(f'WHEN GROUPING("p{level}") = 0 THEN "p{level}"')
+        sets += [f'("p{level}", "key", "a_dept", "b_dept")', f'("p{level}", "key", "a_cohort", "b_cohort")']
+    # Only integers and Django's own compiled SQL (its values passed as parameters) are put in.
+    return (f'SELECT {index} AS "source", CASE {" ".join(level_whens)} END AS "level", '  # noqa: S608
+            f'CASE {" ".join(period_whens)} END AS "period", "key", '
+            "CASE WHEN GROUPING(\"a_dept\") = 0 THEN 'department' ELSE 'cohort' END AS \"dim\", "
+            '"a_dept", "a_cohort", "b_dept", "b_cohort", '
+            'COUNT(DISTINCT "a_id") AS "a", COUNT(DISTINCT "b_id") AS "b" '
+            f'FROM ({sql}) AS "rows" GROUP BY GROUPING SETS ({", ".join(sets)})'), list(params)
+
+
 def _lower_bound(rows: list[dict], side: str) -> int:
     """People of one side of ``rows`` (cells of one dimension): summed over that side's own cells,
     the most of one row within each (see the note above ``DIMS``)."""
@@ -180,29 +194,54 @@ def _in_group(row: dict, group: Filters) -> bool:
     return row["a_cell"] == value or (row["pairs"] and row["b_cell"] == value)
 
 
+def _by_level(index: int, rows: QuerySet, path: str, key, columns: dict, weeks: Sequence[Bucket],
+              levels: list[list[tuple[int, int]]]) -> list[QuerySet]:
+    """:func:`_grouped` for databases without GROUPING SETS (SQLite: ``make run``): one GROUP BY per
+    level and dimension, the other dimension's cells NULL."""
+    out = []
+    for level, periods in enumerate(levels):
+        if not periods:
+            continue
+        for dim, a_cell, b_cell in (("department", "a_dept", "b_dept"), ("cohort", "a_cohort", "b_cohort")):
+            cells = {name: columns[name] if name in (a_cell, b_cell)
+                     else Cast(Value(None), CharField() if name.endswith("dept") else DateField())
+                     for name in ("a_dept", "a_cohort", "b_dept", "b_cohort")}
+            out.append(rows.order_by().values(
+                source=Value(index, output_field=IntegerField()),
+                level=Value(level, output_field=IntegerField()), period=_period(path, weeks, periods),
+                key=key, dim=Value(dim, output_field=CharField()), **cells)
+                .annotate(a=Count(columns["a_id"], distinct=True), b=Count(columns["b_id"], distinct=True)))
+    return out
+
+
+def _read(sources: list, weeks: Sequence[Bucket], levels: list[list[tuple[int, int]]], *,
+          grouping_sets: bool | None = None) -> list[dict]:
+    """Every source's people per (level, period, key, cell), in one query (``grouping_sets``: by
+    default where the database has them)."""
+    if connection.vendor == "postgresql" if grouping_sets is None else grouping_sets:
+        parts = [_grouped(index, rows, path, key, columns, weeks, levels)
+                 for index, (rows, path, key, _pairs, columns) in enumerate(sources)]
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(sql for sql, _params in parts),
+                           [param for _sql, params in parts for param in params])
+            names = [column.name for column in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    selects = [select for index, (rows, path, key, _pairs, columns) in enumerate(sources)
+               for select in _by_level(index, rows, path, key, columns, weeks, levels)]
+    return list(selects[0].union(*selects[1:], all=True))
+
+
 def period_people(program: Program, groups: Sequence[Filters], weeks: Sequence[Bucket],
                   levels: list[list[tuple[int, int]]], end: dt.datetime) -> list[dict]:
     """For each level, period and finest cell (``key``) of every windowed figure, the people behind
     it in each group (``g<i>_in``) and outside it (``g<i>_out``). One query."""
-    selects = []
-    sources = _sources(program, end)
-    for source_index, (rows, path, key, _pairs, columns) in enumerate(sources):
-        for level, periods in enumerate(levels):
-            if not periods:
-                continue
-            for dim in DIMS:
-                by_cell = {name: value for name, value in columns[dim].items() if name not in ("a", "b")}
-                selects.append(rows.order_by().values(
-                    source=Value(source_index, output_field=IntegerField()),
-                    level=Value(level, output_field=IntegerField()),
-                    period=_period(path, weeks, periods), key=key,
-                    dim=Value(dim, output_field=CharField()), **by_cell)
-                    .annotate(a=columns[dim]["a"], b=columns[dim]["b"]))
-    if not selects:
+    if not any(levels):
         return []
+    sources = _sources(program, end)
+    read = _read(sources, weeks, levels)
     about_pairs = [pairs for _rows, _path, _key, pairs, _columns in sources]
     buckets: dict[tuple, dict[str, list[dict]]] = {}
-    for row in selects[0].union(*selects[1:], all=True):
+    for row in read:
         pairs = about_pairs[row["source"]]
         cell = "a_dept" if row["dim"] == "department" else "a_cohort"
         other = "b_dept" if row["dim"] == "department" else "b_cohort"
