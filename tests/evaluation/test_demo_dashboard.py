@@ -14,13 +14,9 @@ import zoneinfo
 import pytest
 import time_machine
 
-from accounts.demo import seed_people
 from evaluation.queries import report_for_query
-from meetings.demo import seed_meetings
 from meetings.models import Meeting
-from pairing.demo import seed_pairing
-from programs.demo import seed_programs
-from surveys.demo import seed_surveys
+from tests.demo import seed_demo
 from tests.evaluation.helpers import stat, table, value
 
 pytestmark = pytest.mark.django_db
@@ -32,10 +28,7 @@ MOMENTS = [dt.datetime(2026, 12, 7, 0, 30, tzinfo=BERLIN), dt.datetime(2026, 12,
 @pytest.mark.parametrize("moment", MOMENTS, ids=["monday-0030", "thursday-noon", "sunday-2330"])
 def test_the_demo_dashboard_keeps_a_weekly_or_fortnightly_chart_with_every_session(moment):
     with time_machine.travel(moment, tick=False):
-        people = seed_people()
-        programs = seed_programs(people)
-        seed_meetings(people, programs, seed_pairing(people, programs))
-        seed_surveys(people, programs)
+        _people, programs = seed_demo()
         program = programs["running"]
         report = report_for_query(program, {})
     held = Meeting.objects.filter(pair__program=program, status=Meeting.Status.HELD,
