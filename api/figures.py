@@ -4,28 +4,17 @@ from __future__ import annotations
 
 from numbers import Real
 
-from django.core.exceptions import ValidationError
-
 from evaluation import report as reports
-from evaluation import selectors
 from evaluation.disclosure import HIDDEN, SMALL, Cell
-from evaluation.forms import FilterForm
+from evaluation.queries import report_for_query
 from programs.models import Program
 
 REASONS = {SMALL: "fewer_than_k", HIDDEN: "could_reveal_small_group"}
 
 
 def build_report(program: Program, query: dict[str, str]) -> reports.Report:
-    """The dashboard view's steps (evaluation.views._report), with form errors raised."""
-    with selectors.analytic_reads():
-        enrollments = selectors.enrollment_cube(program)
-        departments, cohorts = reports.filter_options(enrollments, program.anonymity_k)
-        form = FilterForm(query, departments=departments, cohorts=cohorts, k=program.anonymity_k)
-        if form.is_bound and not form.is_valid():
-            raise ValidationError({field: [str(m) for m in msgs] for field, msgs in form.errors.items()})
-        filters = form.filters()
-        data = selectors.dashboard_data(program, filters, enrollments=enrollments)
-    return reports.build(program, filters, data)
+    """The dashboard's own report for this query (form errors raised as ValidationError)."""
+    return report_for_query(program, query)
 
 
 def _figure(section: str, table: str | None, label: str, row: str | None, cell) -> dict:

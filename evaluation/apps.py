@@ -14,6 +14,7 @@ class EvaluationConfig(AppConfig):
         connection_created.connect(register_sqlite_functions, dispatch_uid="evaluation-sqlite-functions")
 
         # The kinds of message this app sends, so any worker can build them.
-        from evaluation import services
+        from evaluation import digest, services
 
         services.register()
+        digest.register()

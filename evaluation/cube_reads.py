@@ -7,6 +7,8 @@ result sets are bounded by the number of cells, not by the data.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import (
     BooleanField,
     Case,
@@ -122,16 +124,18 @@ def enrollment_cube(program: Program) -> list[dict]:
     return _cube(applied.union(eligible, all=True))
 
 
-def answers_cube(program: Program, filters: Filters, window: Window) -> list[dict]:
+def answers_cube(program: Program, filters: Filters, window: Window,
+                 periods: list[tuple[dt.date, dt.datetime]] | None = None) -> list[dict]:
     """Survey answers: by question, option and month, and satisfaction by cell.
 
     Three SELECTs in one query (UNION ALL), told apart by ``source``:
 
     * "answers": rating, recommendation and single-choice answers by question, ``choice`` (the
-      option of a single-choice answer) and ``month``, with their people. Like the pair figures,
-      the department/intake filter applies in SQL (the respondent's), with the people outside it
-      (``rest_*``). Recommendation answers also count promoters, passives and detractors
-      (9–10, 7–8, 0–6).
+      option of a single-choice answer) and ``month`` — the first day of the reporting period
+      (``periods``: each one's first day and end; by default calendar months), with their people.
+      Like the pair figures, the department/intake filter applies in SQL (the respondent's),
+      with the people outside it (``rest_*``). Recommendation answers also count promoters,
+      passives and detractors (9–10, 7–8, 0–6).
     * "satisfaction": the answers to satisfaction questions by cell (a cube): the headline
       satisfaction, its goal and the breakdown tables.
     * "question": each question's text, survey, order and flags, once.
@@ -161,7 +165,7 @@ def answers_cube(program: Program, filters: Filters, window: Window) -> list[dic
                   output_field=TextField())
     answers = (base.filter(kind__in=[*NUMERIC_KINDS, SurveyQuestion.Kind.CHOICE]).order_by()
                .values(q=F("question_id"), source=Value("answers"), choice=choice,
-                       month=MonthStart("response__submitted_at"), **no_cell, **no_meta)
+                       month=_period_start("response__submitted_at", periods), **no_cell, **no_meta)
                .annotate(total=Sum("number", filter=inside), answers=Count("id", filter=inside),
                          people=people(), rest_people=rest(), **groups))
     satisfaction = (base.filter(question__measures_satisfaction=True, kind=SurveyQuestion.Kind.RATING,
@@ -179,8 +183,15 @@ def answers_cube(program: Program, filters: Filters, window: Window) -> list[dic
     return _cube(answers.union(satisfaction, questions, all=True))
 
 
-def invitations_cube(program: Program, window: Window) -> list[dict]:
-    """Survey invitations sent and answered, by kind and cell (response rates)."""
+def _period_start(path: str, periods: list[tuple[dt.date, dt.datetime]] | None):
+    """The first day of the reporting period holding ``path`` (calendar months without periods)."""
+    if not periods:
+        return MonthStart(path)
+    whens = [When(**{f"{path}__lt": end}, then=Value(first)) for first, end in periods[:-1]]
+    return Case(*whens, default=Value(periods[-1][0]), output_field=DateField())
+
+
+def _invitation_measures() -> dict[str, object]:
     measures: dict[str, object] = {}
     for kind in [None, *KINDS]:
         cond = Q(kind=kind) if kind else Q()
@@ -190,22 +201,44 @@ def invitations_cube(program: Program, window: Window) -> list[dict]:
         measures[f"answered{suffix}"] = Count("id", filter=answered)
         measures[f"invited_people{suffix}"] = Count("enrollment", distinct=True, filter=cond)
         measures[f"answered_people{suffix}"] = Count("enrollment", distinct=True, filter=answered)
-    return _cube(SurveyInvitation.objects
-                 .filter(_between("sent_at", window), program=program, sent_at__isnull=False)
-                 .values(**_dims("enrollment__"))
-                 .annotate(**measures))
+    return measures
 
 
-def events_cube(program: Program, window: Window) -> list[dict]:
-    """Cancellations and reschedules by who did them (their role and cell)."""
+def events_and_invitations(program: Program, window: Window) -> tuple[list[dict], list[dict]]:
+    """Two cubes in one query (UNION ALL, told apart by ``source``):
+
+    * cancellations and reschedules by who did them (their role and cell): ``kind``,
+      ``actor_role``, ``events``, ``people``;
+    * survey invitations sent and answered, by kind and cell (response rates).
+    """
+    measures = _invitation_measures()
+    no_measures = {name: Value(0) for name in measures}
+    text = TextField()
     is_mentor = Q(actor_role="mentor")
     actor = Case(When(is_mentor, then=F("meeting__pair__mentor_id")), default=F("meeting__pair__mentee_id"))
-    return _cube(MeetingEvent.objects
-                 .filter(_between("at", window), meeting__pair__program=program,
-                         kind__in=[MeetingEvent.Kind.CANCELLED, MeetingEvent.Kind.RESCHEDULED])
-                 .values("kind", "actor_role",
-                         **_role_dims("meeting__pair__mentor__", "meeting__pair__mentee__", is_mentor))
-                 .annotate(events=Count("id"), people=Count(actor, distinct=True)))
+    events = (MeetingEvent.objects
+              .filter(_between("at", window), meeting__pair__program=program,
+                      kind__in=[MeetingEvent.Kind.CANCELLED, MeetingEvent.Kind.RESCHEDULED])
+              .order_by()
+              .values(source=Value("events", output_field=text), e_kind=F("kind"), e_role=F("actor_role"),
+                      **_role_dims("meeting__pair__mentor__", "meeting__pair__mentee__", is_mentor))
+              .annotate(events=Count("id"), people=Count(actor, distinct=True), **no_measures))
+    invitations = (SurveyInvitation.objects
+                   .filter(_between("sent_at", window), program=program, sent_at__isnull=False)
+                   .order_by()
+                   .values(source=Value("invitations", output_field=text), e_kind=_null(text),
+                           e_role=_null(text), **_dims("enrollment__"))
+                   .annotate(events=Value(0), people=Value(0), **measures))
+    rows = _cube(events.union(invitations, all=True))
+    event_rows, invitation_rows = [], []
+    for row in rows:
+        if row.pop("source") == "events":
+            row["kind"], row["actor_role"] = row.pop("e_kind"), row.pop("e_role")
+            event_rows.append(row)
+        else:
+            del row["e_kind"], row["e_role"]
+            invitation_rows.append(row)
+    return event_rows, invitation_rows
 
 
 def topic_cube(program: Program, filters: Filters, window: Window) -> list[dict]:

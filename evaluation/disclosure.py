@@ -25,11 +25,21 @@ module together with the count of distinct people behind each figure. The rules:
    two-way tables are not published at all (the page takes one department or one intake, not
    both, and shows breakdowns for all participants only): their margins would let hidden cells be
    solved for, whatever each table hides on its own.
-4. **Time.** Date windows are never single days: a window snaps outward to whole periods of the
-   program's time series (:func:`snap`), and a time series coarsens week → fortnight → month
-   (:func:`coarsen`) until every period is safe, merging a still-unsafe month into its neighbour
-   rather than dropping it. Every published windowed count is then a sum of whole safe periods:
-   two windows differ by safe periods only.
+4. **Time.** Date windows are never single days, and never cut a *reporting period*: a window
+   snaps outward to whole periods (:func:`snap`). The periods are one set per program, the same
+   under every filter, chosen by :func:`coarsen` (week → fortnight → month, then merging a
+   still-unsafe period into its neighbour rather than dropping it) so that in each period every
+   windowed figure — sessions held, no-shows, cancellations and reschedules by role, invitations
+   answered and not, each survey question's options and recommendation groups, topics taught — is
+   backed by nobody or at least k people, for the whole program, for every department and intake a
+   filter can select and for the rest of the program outside each (``evaluation.reporting_periods``
+   reads these counts). Every published windowed figure is then a sum of whole periods of safe
+   cells, and any two windows, under any two filters the form offers, differ by whole periods of
+   safe cells: no difference of windows isolates fewer than k people. Tables that cross a group
+   dimension with time (breakdowns by department, level band or intake) are published for the
+   whole program only; satisfaction over time is shown by reporting period. The sessions chart
+   shows one figure, the sessions held, so its periods need only be safe for that one (in and
+   outside the filter) and lie inside the reporting periods: it keeps weeks where they are safe.
 
 Zeros backed by nobody and about nobody-in-particular ("0 no-shows" across the whole program) are
 shown: hiding them would hide "100 % matched" without protecting anyone. The tests audit all of

@@ -129,6 +129,12 @@ def series_spans(rows: list[dict], levels: list[list[tuple[int, int]]], k: int, 
                  scoped: bool) -> tuple[int, list[Span]]:
     """The sessions series' periods: the finest level at which each period is safe (see
     :func:`evaluation.disclosure.coarsen`), as (level, periods whose figure is the sessions held)."""
+    return disclosure.coarsen(series_candidates(rows, levels, scoped=scoped), k)
+
+
+def series_candidates(rows: list[dict], levels: list[list[tuple[int, int]]], *,
+                      scoped: bool) -> list[list[Span]]:
+    """The sessions held in each period of each level (people in and outside the filter)."""
     by_key = {(r["level"], r["period"]): r for r in rows}
     candidates = []
     for level, periods in enumerate(levels):
@@ -142,7 +148,7 @@ def series_spans(rows: list[dict], levels: list[list[tuple[int, int]]], k: int, 
             rests += (row.get("measured_people") or 0,)
             spans.append(Span(first, last, Fig(row.get("held") or 0, people, rests)))
         candidates.append(spans)
-    return disclosure.coarsen(candidates, k)
+    return candidates
 
 
 def week_of(weeks: tuple[Bucket, ...], day: dt.date | None) -> int | None:

@@ -40,16 +40,17 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import is_hr_admin
+from evaluation import reporting_periods
 from evaluation.cube_reads import (  # noqa: F401 - re-exported: the report and the tests read them here
     ELIGIBLE,
     LEVEL_BANDS,
     answers_cube,
     band_of,
     enrollment_cube,
-    events_cube,
-    invitations_cube,
+    events_and_invitations,
     topic_cube,
 )
+from evaluation.disclosure import Span
 from evaluation.learning_reads import return_intent_cube
 from evaluation.models import ManagerNote, RecognitionConsent
 from evaluation.pair_reads import held_periods, pair_figures
@@ -60,6 +61,7 @@ from evaluation.periods import (  # noqa: F401
     pair_q,
     person_q,
     program_weeks,
+    series_candidates,
     series_levels,
     series_spans,
     window_for,
@@ -102,7 +104,8 @@ def goals_of(program: Program) -> list[Goal]:
 # and the invitations' ~95 MB in one; at 32 MB they spilled to disk (EXPLAIN on the benchmark's
 # database; tests/evaluation/test_query_plans.py checks the plans). Only these reads get it.
 ANALYTIC_SETTINGS = {"min_parallel_table_scan_size": "0", "parallel_setup_cost": "100",
-                     "parallel_tuple_cost": "0.01", "work_mem": "128MB"}
+                     "parallel_tuple_cost": "0.01", "work_mem": "128MB",
+                     "jit": "off"}
 
 
 @contextmanager
@@ -131,29 +134,71 @@ def analytic_reads() -> Iterator[None]:
             connection.close()  # never hand a connection with these settings to the next request
 
 
-def dashboard_data(program: Program, filters: Filters, *, enrollments: list[dict] | None = None,
-                   now: dt.datetime | None = None) -> dict:
-    """Every read of one dashboard: a fixed number of queries, whatever the data size.
+@dataclass(frozen=True)
+class Timeline:
+    """The program's weeks, the levels a series can be shown at, and its reporting periods.
 
-    ``enrollments``: the enrolment cube when the caller already read it (for the filter form).
+    The same for every filter (see :mod:`evaluation.reporting_periods`): read once per render, and
+    reusable by any caller that renders several queries of one program at the same moment.
     """
+
+    weeks: tuple[Bucket, ...]
+    end: dt.datetime
+    levels: list[list[tuple[int, int]]]
+    level: int
+    periods: list[Span]
+
+    @property
+    def bounds(self) -> list[tuple[int, int]]:
+        return [(p.first, p.last) for p in self.periods]
+
+
+def reporting_timeline(program: Program, enrollments: list[dict], *,
+                       now: dt.datetime | None = None) -> Timeline:
+    """The reporting periods, the same for every filter: each is safe for every windowed figure
+    (see evaluation.reporting_periods); date windows are widened to whole periods of them."""
+    k = program.anonymity_k
     weeks, end = program_weeks(program, now=now)
     levels = series_levels(weeks)
+    checks = reporting_periods.period_people(program, reporting_periods.groups_of(enrollments, k),
+                                             weeks, levels, end)
+    level, periods = reporting_periods.reporting_periods(checks, levels, k)
+    return Timeline(weeks=weeks, end=end, levels=levels, level=level, periods=periods)
+
+
+def dashboard_data(program: Program, filters: Filters, *, enrollments: list[dict] | None = None,
+                   now: dt.datetime | None = None, timeline: Timeline | None = None) -> dict:
+    """Every read of one dashboard: a fixed number of queries, whatever the data size.
+
+    ``enrollments``: the enrolment cube when the caller already read it (for the filter form);
+    ``timeline``: the reporting periods when the caller already read them (at the same ``now``).
+    """
+    enrollments = enrollment_cube(program) if enrollments is None else enrollments
+    timeline = timeline or reporting_timeline(program, enrollments, now=now)
+    weeks, end, levels, level = timeline.weeks, timeline.end, timeline.levels, timeline.level
     rows = held_periods(program, filters, weeks, levels, end)
-    level, spans = series_spans(rows, levels, program.anonymity_k, scoped=filters.people)
-    # The window is widened to whole periods of the series: no date filter cuts a period.
-    window = window_for(program, filters, now=now, periods=[(s.first, s.last) for s in spans])
+    window = window_for(program, filters, now=now, periods=timeline.bounds)
+    # The sessions chart: the finest level whose periods inside the window are safe for the
+    # sessions held (in and outside the filter) and each lie inside one reporting period; the
+    # reporting periods themselves when no level is (see reporting_periods.chart_spans).
+    level, spans, merged = reporting_periods.chart_spans(
+        series_candidates(rows, levels, scoped=filters.people), timeline.level, timeline.periods,
+        window.first_week, window.last_week, program.anonymity_k)
+    events, invitations = events_and_invitations(program, window)  # one query for both cubes
     goals = goals_of(program)
     goal_sessions = [g.sessions for g in goals if g.kind == Goal.Kind.SESSIONS_REACHED and g.sessions]
     return {
         "window": window,
         "goals": goals,
-        "enrollments": enrollment_cube(program) if enrollments is None else enrollments,
+        "enrollments": enrollments,
         "pairs": pair_figures(program, filters, window, goal_sessions=goal_sessions),
-        "series": {"level": level, "spans": spans, "rows": rows, "levels": levels, "weeks": weeks},
-        "events": events_cube(program, window),
-        "answers": answers_cube(program, filters, window),
-        "invitations": invitations_cube(program, window),
+        "series": {"level": level, "spans": spans, "merged": merged, "rows": rows, "levels": levels,
+                   "weeks": weeks, "periods": timeline.periods},
+        "events": events,
+        # Satisfaction over time is shown by reporting period (a month could cut one).
+        "answers": answers_cube(program, filters, window,
+                                [(weeks[p.first].start.date(), weeks[p.last].end) for p in timeline.periods]),
+        "invitations": invitations,
         "topics": topic_cube(program, filters, window),
         # issue 18: the end survey's reverse-back answers (not windowed: asked once, at the end)
         "return_intents": return_intent_cube(program),

@@ -43,7 +43,7 @@ from evaluation.periods import Filters
 from pairing.models import Pair
 from programs.models import Program
 
-VERSION = 1  # bump when the shape of the reads changes: old snapshots are then never read
+VERSION = 2  # bump when the shape of the reads changes: old snapshots are then never read
 
 
 @dataclass(frozen=True)
@@ -114,8 +114,20 @@ def enrollment_reads(program: Program, *, large: bool, now: dt.datetime | None =
     return Reads(enrollments=entry["rows"], as_of=entry["as_of"])
 
 
-def dashboard_data(program: Program, filters: Filters, *, enrollments: Reads,
-                   now: dt.datetime | None = None) -> tuple[dict, dt.datetime | None]:
+def _timeline(program: Program, enrollments: Reads) -> selectors.Timeline:
+    """The program's reporting periods as of its kept reads (the same for every filter, so kept once
+    beside the enrolment cube, from the same moment)."""
+    key = _key(program, "timeline")
+    entry = cache.get(key)
+    if entry is None or entry["as_of"] != enrollments.as_of:
+        entry = {"as_of": enrollments.as_of, "timeline": selectors.reporting_timeline(
+            program, enrollments.enrollments, now=enrollments.as_of)}
+        _keep(key, entry, kept_for(program))
+    return entry["timeline"]
+
+
+def dashboard_data(program: Program, filters: Filters, *, enrollments: Reads, now: dt.datetime | None = None,
+                   timeline: selectors.Timeline | None = None) -> tuple[dict, dt.datetime | None]:
     """:func:`evaluation.selectors.dashboard_data`, from a fresh snapshot when the program's reads
     are kept (see :func:`kept_for`).
 
@@ -123,7 +135,9 @@ def dashboard_data(program: Program, filters: Filters, *, enrollments: Reads,
     snapshot's figures run up to that moment, so they agree with each other.
     """
     if enrollments.as_of is None:
-        return selectors.dashboard_data(program, filters, enrollments=enrollments.enrollments, now=now), None
+        data = selectors.dashboard_data(program, filters, enrollments=enrollments.enrollments, now=now,
+                                        timeline=timeline)
+        return data, None
     seconds = kept_for(program)
     now = now or timezone.now()
     key = _key(program, "data", filters)
@@ -132,7 +146,8 @@ def dashboard_data(program: Program, filters: Filters, *, enrollments: Reads,
     if not _fresh(entry, now, seconds) or entry["as_of"] != enrollments.as_of:
         as_of = enrollments.as_of  # the same moment as the filter form's figures
         entry = {"as_of": as_of, "data": selectors.dashboard_data(
-            program, filters, enrollments=enrollments.enrollments, now=as_of)}
+            program, filters, enrollments=enrollments.enrollments, now=as_of,
+            timeline=_timeline(program, enrollments))}
         _keep(key, entry, seconds)
     return entry["data"], entry["as_of"]
 
@@ -150,13 +165,17 @@ def sections_key(program: Program, filters: Filters, as_of: dt.datetime | None) 
 
 
 def refresh(program: Program, *, now: dt.datetime | None = None) -> dt.datetime:
-    """Read a program's unfiltered dashboard now and keep it (the job calls this)."""
+    """Read a program's unfiltered dashboard and its reporting periods now, and keep them (the job
+    calls this)."""
     now = now or timezone.now()
     with selectors.analytic_reads():
         enrollments = selectors.enrollment_cube(program)
-        data = selectors.dashboard_data(program, Filters(), enrollments=enrollments, now=now)
+        timeline = selectors.reporting_timeline(program, enrollments, now=now)
+        data = selectors.dashboard_data(program, Filters(), enrollments=enrollments, now=now,
+                                        timeline=timeline)
     seconds = settings.DASHBOARD_SNAPSHOT_SECONDS
     _keep(_key(program, "enrollments"), {"as_of": now, "rows": enrollments}, seconds)
+    _keep(_key(program, "timeline"), {"as_of": now, "timeline": timeline}, seconds)
     _keep(_key(program, "data", Filters()), {"as_of": now, "data": data}, seconds)
     return now
 

@@ -21,33 +21,17 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.audit import audit_record
 from accounts.models import AuditEvent
 from accounts.roles import hr_admin_required, is_hr_admin
+from evaluation import queries, selectors, services, snapshots
 from evaluation import report as reports
-from evaluation import selectors, services, snapshots
 from evaluation.exports import csv_safe
 from evaluation.forms import FilterForm
 from programs.models import Program
 
 
-def _filter_form(request: HttpRequest, program: Program, enrollments: list[dict]) -> FilterForm:
-    departments, cohorts = reports.filter_options(enrollments, program.anonymity_k)
-    return FilterForm(request.GET, departments=departments, cohorts=cohorts, k=program.anonymity_k)
-
-
 def _report(request: HttpRequest, program: Program) -> tuple[FilterForm, reports.Report | None]:
-    """The filter form and, when the filters are valid, the protected report (its reads from a
-    snapshot for a large program: see evaluation.snapshots; ``report.as_of`` says when)."""
-    large = snapshots.is_large(program)
-    with selectors.analytic_reads():
-        reads = snapshots.enrollment_reads(program, large=large)
-        form = _filter_form(request, program, reads.enrollments)
-        if form.is_bound and not form.is_valid():
-            return form, None
-        filters = form.filters()
-        data, as_of = snapshots.dashboard_data(program, filters, enrollments=reads)
-    report = reports.build(program, filters, data)
-    report.as_of = as_of
-    report.large = large
-    return form, report
+    """The filter form and, when the filters are valid, the protected report (the one path every
+    way of asking takes: see evaluation.queries)."""
+    return queries.form_and_report(program, request.GET)
 
 
 @login_required

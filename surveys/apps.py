@@ -8,8 +8,8 @@ class SurveysConfig(AppConfig):
 
     def ready(self) -> None:
         # The kinds of message this app sends, so any worker can build them.
-        from surveys import digests, invitations, pulse
+        # (The lead digest's builder is evaluation's: see evaluation.digest.)
+        from surveys import invitations, pulse
 
-        digests.register()
         invitations.register()
         pulse.register()

@@ -1,19 +1,21 @@
-"""The weekly figures e-mail to each program lead, delivered through the outbox (kind "lead-digest")."""
+"""The weekly figures e-mail to each program lead, delivered through the outbox (kind "lead-digest").
+
+This module plans and sends the digests (one row per lead and ISO week, claimed before sending).
+Their content is the dashboard's own figures, so evaluation — above this app — registers the kind's
+builder (``evaluation.digest``): one disclosure rule for the dashboard, its exports, the API and
+the digest.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.models import User
-from notifications import kinds, outbox, render
-from notifications.models import Message
+from notifications import outbox
 from programs.models import Program
-from surveys import selectors
 from surveys.models import PENDING, LeadDigest
 
 KIND = "lead-digest"
@@ -27,7 +29,7 @@ def iso_week(moment: datetime) -> str:
     return f"{year}-W{week:02d}"
 
 
-def _digest_week(lead_zone, now: datetime) -> str | None:
+def digest_week(lead_zone, now: datetime) -> str | None:
     """The lead's current ISO week once it is past Monday 08:00 where they are, else None."""
     local = now.astimezone(lead_zone)
     if local.weekday() == 0 and local.hour < DIGEST_HOUR:
@@ -42,7 +44,7 @@ def lead_digests_plan(*, now: datetime | None = None) -> int:
     rows = []
     weeks = {}
     for lead in leads.only("pk", "time_zone"):
-        week = _digest_week(lead.zone, now)
+        week = digest_week(lead.zone, now)
         if week:
             weeks[lead.pk] = week
     existing = set(
@@ -69,38 +71,6 @@ def _queue(now: datetime) -> None:
     )
 
 
-def _load(messages: list[Message]) -> None:
-    kinds.attach_refs(LeadDigest, messages, "lead")
-    led: dict[int, list[int]] = {}
-    for program_id, user_id in Program.leads.through.objects.filter(
-        user_id__in={m.ref.lead_id for m in messages if m.ref}, program__status__in=DIGEST_PROGRAM_STATUSES
-    ).values_list("program_id", "user_id"):
-        led.setdefault(user_id, []).append(program_id)
-    figures = selectors.program_figures({p for ps in led.values() for p in ps}, now=timezone.now())
-    for message in messages:
-        message.led, message.figures = led, figures
-
-
-def _build(message: Message):
-    row: LeadDigest | None = message.ref
-    if row is None:
-        return kinds.Skip("deleted")
-    if _digest_week(row.lead.zone, timezone.now()) != row.iso_week:
-        return kinds.Skip("stale")
-    figures = sorted(
-        (message.figures[p] for p in message.led.get(row.lead_id, [])), key=lambda f: f.program.name
-    )
-    if not figures or not row.lead.is_active:
-        return kinds.Skip("no_programs")
-    url = render.site_url(reverse("home"))
-    return render.render(
-        template="surveys/emails/lead_digest",
-        recipient=row.lead,
-        context={"figures": figures, "week": row.iso_week, "dashboard_url": url, "program": None},
-        links=[(_("Open the dashboards"), url)],
-    )
-
-
 def lead_digests_send() -> outbox.Outcome:
     return outbox.deliver_due(only_kinds=[KIND])
 
@@ -110,7 +80,3 @@ def lead_digests_tick(*, now: datetime | None = None) -> outbox.Outcome:
     outcome = lead_digests_send()
     outcome.created = created
     return outcome
-
-
-def register() -> None:
-    kinds.register(KIND, build=_build, load=_load, group="other")

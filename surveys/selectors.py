@@ -7,17 +7,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from meetings.models import Meeting, MeetingEvent
-from meetings.selectors import active_pairs_with_activity, day_start, nudge_thresholds, silence_start
-from pairing.models import Enrollment, SkillRating
-from programs.models import Program, ProgramTopic, SurveyQuestion
-from surveys.models import SurveyAnswer, SurveyInvitation
+from pairing.models import SkillRating
+from programs.models import ProgramTopic, SurveyQuestion
+from surveys.models import SurveyInvitation
 
 INVITATION_PEOPLE = (
     "program",
@@ -116,89 +114,3 @@ def skill_rows_for(invitation: SurveyInvitation) -> list[SkillRow]:
         for pt in ProgramTopic.objects.filter(program_id=invitation.program_id).select_related("topic")
     ]
     return sorted(rows, key=lambda r: (not r.learned, r.name))
-
-
-@dataclass
-class ProgramFigures:
-    program: Program
-    participants: int = 0
-    active_pairs: int = 0
-    behind: int = 0
-    held_week: int = 0
-    held_total: int = 0
-    cancelled_week: int = 0
-    surveys_sent: int = 0
-    surveys_answered: int = 0
-    satisfaction: float | None = None
-    satisfaction_suppressed: bool = False
-
-    @property
-    def response_rate(self) -> int | None:
-        return round(100 * self.surveys_answered / self.surveys_sent) if self.surveys_sent else None
-
-
-def program_figures(program_ids, *, now: datetime) -> dict[int, ProgramFigures]:
-    """The weekly digest's figures for these programs, in a fixed number of grouped queries.
-
-    Aggregates only; the average satisfaction is left out when fewer people than the program's
-    anonymity threshold answered (never names, notes or individual answers).
-    """
-    ids = list(program_ids)
-    week_ago = now - timedelta(days=7)
-    figures = {p.pk: ProgramFigures(p) for p in Program.objects.filter(pk__in=ids)}
-    for row in (
-        Enrollment.objects.filter(program_id__in=ids, status=Enrollment.Status.APPROVED)
-        .values("program_id")
-        .annotate(n=Count("id"))
-    ):
-        figures[row["program_id"]].participants = row["n"]
-    for pair in active_pairs_with_activity(now, program_id__in=ids).select_related("program"):
-        fig = figures[pair.program_id]
-        fig.active_pairs += 1
-        start = silence_start(
-            last_session=pair.last_session,
-            activated_at=pair.activated_at,
-            program_starts=day_start(pair.program.starts_on),
-        )
-        if not pair.booked_ahead and start and now - start >= nudge_thresholds(pair.program.cadence_weeks)[0]:
-            fig.behind += 1
-    for row in (
-        Meeting.objects.filter(pair__program_id__in=ids)
-        .values("pair__program_id")
-        .annotate(
-            held_total=Count("id", filter=Q(status=Meeting.Status.HELD)),
-            held_week=Count(
-                "id", filter=Q(status=Meeting.Status.HELD, starts_at__gte=week_ago, starts_at__lte=now)
-            ),
-        )
-    ):
-        fig = figures[row["pair__program_id"]]
-        fig.held_total, fig.held_week = row["held_total"], row["held_week"]
-    for row in (
-        MeetingEvent.objects.filter(
-            meeting__pair__program_id__in=ids, kind=MeetingEvent.Kind.CANCELLED, at__gte=week_ago, at__lte=now
-        )
-        .values("meeting__pair__program_id")
-        .annotate(n=Count("id"))
-    ):
-        figures[row["meeting__pair__program_id"]].cancelled_week = row["n"]
-    for row in (
-        SurveyInvitation.objects.filter(program_id__in=ids, sent_at__isnull=False)
-        .values("program_id")
-        .annotate(sent=Count("id"), answered=Count("id", filter=Q(answered_at__isnull=False)))
-    ):
-        fig = figures[row["program_id"]]
-        fig.surveys_sent, fig.surveys_answered = row["sent"], row["answered"]
-    for row in (
-        SurveyAnswer.objects.filter(
-            response__program_id__in=ids, question__measures_satisfaction=True, number__isnull=False
-        )
-        .values("response__program_id")
-        .annotate(avg=Avg("number"), people=Count("response__invitation__recipient_id", distinct=True))
-    ):
-        fig = figures[row["response__program_id"]]
-        if row["people"] >= fig.program.anonymity_k:
-            fig.satisfaction = round(float(row["avg"]), 1)
-        else:
-            fig.satisfaction_suppressed = True
-    return figures

@@ -7,13 +7,12 @@ import datetime as dt
 from django.utils.translation import gettext as _
 
 from accounts.dates import show_month
-from evaluation import disclosure
+from evaluation import reporting_periods
 from evaluation.disclosure import Fig
 from evaluation.report.cubes import (
     Context,
     FigureFn,
     Rows,
-    _sort_key,
     applications,
     average_of,
     share_fig,
@@ -36,6 +35,13 @@ def _breakdowns(ctx: Context) -> Section:
                                "department or intake, set beside the others, would give away groups of "
                                "fewer than %(k)s people. Clear the department and intake filters to see "
                                "them.") % {"k": ctx.k})
+    if _narrowed(ctx):
+        # A breakdown of a date range is a column of a department × period table whose other
+        # columns the other ranges give: the same linked tables, through time.
+        return Section("breakdowns", _("Breakdowns"),
+                       intro=_("Breakdowns are shown for the whole program only: a breakdown of one "
+                               "period, set beside the others, would give away groups of fewer than "
+                               "%(k)s people. Clear the dates to see them.") % {"k": ctx.k})
     cubes, data = ctx.cubes, ctx.data
     enrol = applications(data["enrollments"])
     # Every breakdown column comes from its own cube; each row type is tagged so one pass of
@@ -89,6 +95,14 @@ def _breakdowns(ctx: Context) -> Section:
                    tables=tables)
 
 
+def _narrowed(ctx: Context) -> bool:
+    """Does the (snapped) date window leave out part of the program?"""
+    window, weeks = ctx.window, (ctx.data.get("series") or {}).get("weeks")
+    if window is None or not weeks:
+        return False
+    return window.first_week > 0 or window.last_week < len(weeks) - 1
+
+
 def _tagged(rows: Rows, tag: str) -> Rows:
     return [{**r, "_tag": tag} for r in rows]
 
@@ -98,13 +112,6 @@ def _tagged(rows: Rows, tag: str) -> Rows:
 
 def filter_options(enrollments: Rows, k: int) -> tuple[list[str], list[dt.date]]:
     """Departments and intakes a filter may select: groups the participants breakdown shows."""
-    result = []
-    enrollments = applications(enrollments)
-    for dim in ("d_department", "d_cohort"):
-        values = sorted({r[dim] for r in enrollments if r[dim] not in (None, "")}, key=_sort_key)
-        groups = [total_of("people")([r for r in enrollments if r[dim] == v]) for v in values]
-        cells, _total = disclosure.breakdown(groups, total_of("people")(enrollments), k)
-        result.append([v for v, c in zip(values, cells, strict=True) if c.shown])
-    return result[0], result[1]
+    return reporting_periods.filter_options(enrollments, k)
 
 

@@ -107,7 +107,7 @@ def cadence_text(weeks: int) -> str:
 def _series(ctx: Context) -> dict:
     """The sessions series inside the window: per period, sessions held (people, rests), minutes,
     pairs active and the expectation. The periods are those the selectors chose (see
-    ``periods.series_spans``): every one is safe, none is dropped."""
+    ``reporting_periods.chart_spans``): every one is safe, none is dropped."""
     window, p, program, data = ctx.window, ctx.data["pairs"], ctx.program, ctx.data["series"]
     level, weeks = data["level"], data["weeks"]
     levels = data["levels"]
@@ -133,8 +133,9 @@ def _series(ctx: Context) -> dict:
         expected = disclosure.figure(Fig(expected_value, mentees + 1 if mentees else 0), ctx.k)
         result.append({"start": weeks[span.first].start.date(),
                        "end": (weeks[span.last].end - dt.timedelta(days=1)).date(),
-                       "fig": span.fig, "duration": duration, "expected": expected, "pair_days": active_days})
-    return {"level": level, "spans": result, "merged": len(data["spans"]) < len(levels[level])}
+                       "fig": span.fig, "duration": duration, "expected": expected, "pair_days": active_days,
+                       "weeks": (span.first, span.last)})
+    return {"level": level, "spans": result, "merged": data.get("merged", False)}
 
 
 def _series_table(ctx: Context, series: dict, held: Cell) -> Table:
@@ -165,6 +166,7 @@ def _series_table(ctx: Context, series: dict, held: Cell) -> Table:
                                                 "end": show_date(span["end"])}
             short = show_day_month(span["start"])
         table.rows.append([label, cell, span["expected"]])
+        table.periods.append(span["weeks"])
         labels.append(short)
     table.chart = chart("bar", labels, [
         Series(_("Sessions held"), cells),

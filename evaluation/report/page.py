@@ -42,6 +42,8 @@ class Table:
     note: str = ""
     chart: dict | None = None
     empty: str = ""
+    # A time series' rows as (first, last) week of the program (read by the tests' auditor).
+    periods: list[tuple[int, int]] = field(default_factory=list)
 
     @property
     def chart_id(self) -> str:

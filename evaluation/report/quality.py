@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from accounts.dates import show_month
+from accounts.dates import show_date, show_day_month, show_month
 from evaluation import disclosure
 from evaluation.disclosure import Cell, Fig
 from evaluation.report.cubes import Context, FigureFn, Rows, average_of, share_fig, with_cell
@@ -172,23 +173,38 @@ def SURVEY_NAMES() -> list[tuple[str, str]]:  # noqa: N802 - a constant, transla
 
 
 def _trend_table(ctx: Context) -> Table:
-    """Satisfaction by month: a breakdown of the overall satisfaction (months add up to it)."""
+    """Satisfaction by reporting period: a breakdown of the overall satisfaction (the periods add up
+    to it, and are the ones every date range snaps to, so no range cuts one)."""
     k = ctx.k
     rows = [r for r in ctx.data["answers"] if r["sat"] and r["kind"] == SurveyQuestion.Kind.RATING]
     months = sorted({r["month"] for r in rows})
     table = Table("satisfaction_trend", _("Satisfaction over time"),
-                  [Column(_("Month"), TEXT), Column(_("Average satisfaction"), AVERAGE),
+                  [Column(_("Period"), TEXT), Column(_("Average satisfaction"), AVERAGE),
                    Column(_("Answers"))],
-                  note=_("Average of the satisfaction ratings given in each month (1–5)."),
+                  note=_("Average of the satisfaction ratings given in each reporting period (1–5): the "
+                         "periods any date range is widened to."),
                   empty=_("No satisfaction ratings yet."))
     by_month = [[r for r in rows if r["month"] == m] for m in months]
     groups = [_scoped(ctx, mine, _average(mine)) for mine in by_month]
     cells, _total = disclosure.breakdown(groups, ctx.cubes.fig(ctx.data["satisfaction"], average_of()), k)
     for month, mine, cell in zip(months, by_month, cells, strict=True):
         answers = with_cell(cell, sum(r["answers"] or 0 for r in mine), people=False)
-        table.rows.append([show_month(month), cell, answers])
-    table.chart = chart("line", [show_month(m) for m in months],
+        table.rows.append([_period_label(ctx, month), cell, answers])
+    table.chart = chart("line", [_period_label(ctx, m, short=True) for m in months],
                         [Series(_("Average satisfaction"), cells, AVERAGE, "line")], k, min=1, max=5)
     return table
 
 
+
+
+def _period_label(ctx: Context, start, *, short: bool = False) -> str:
+    """A reporting period by its first and last day (a calendar month without periods)."""
+    series = ctx.data.get("series") or {}
+    weeks = series.get("weeks") or ()
+    for span in series.get("periods") or ():
+        if weeks and weeks[span.first].start.date() == start:
+            if short:
+                return show_day_month(start)
+            last = (weeks[span.last].end - dt.timedelta(days=1)).date()
+            return _("%(start)s – %(end)s") % {"start": show_day_month(start), "end": show_date(last)}
+    return show_month(start)

@@ -167,3 +167,32 @@ def test_kept_sections_follow_a_new_threshold_and_the_readers_language(client, l
     assert "Download these figures (CSV)" in sections(stricter)
     assert "Diese Zahlen herunterladen (CSV)" in sections(german)
     assert "Download these figures (CSV)" not in german
+
+
+def test_the_reporting_periods_are_read_once_with_the_kept_reads_and_shared_by_every_filter(
+    client, lead, large, monkeypatch
+):
+    """The periods are the same for every filter: a kept program reads them with its snapshot, and a
+    filtered view of the same moment snaps its dates to those, without reading them again."""
+    from evaluation import selectors
+
+    program, _questions = large
+    calls = []
+    real = selectors.reporting_timeline
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs.get("now"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(selectors, "reporting_timeline", counted)
+    refresh_dashboards.apply().get()
+    client.force_login(lead)
+
+    whole, _sql = render(client, program)
+    filtered, _sql = render(client, program, department="Engineering", **{"from": "2026-02-03"})
+
+    assert calls == [b.NOW]  # the job's read, at its moment
+    assert filtered.context["report"].as_of == whole.context["report"].as_of == b.NOW
+    with time_machine.travel(b.NOW + dt.timedelta(minutes=11), tick=False):
+        render(client, program, department="Engineering")
+    assert calls == [b.NOW, b.NOW + dt.timedelta(minutes=11)]  # an expired snapshot reads them anew

@@ -21,13 +21,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.demo import seed_people
-from meetings.demo import seed_meetings
 from meetings.models import Meeting
-from pairing.demo import seed_pairing
-from programs.demo import seed_programs
-from surveys.demo import seed_surveys
 from surveys.models import SurveyInvitation
+from tests.demo import seed_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -57,10 +53,7 @@ def _held(program, department: str | None = None) -> int:
 @pytest.mark.parametrize("moment", MOMENTS, ids=[m.strftime("%a-%H%M") for m in MOMENTS])
 def test_the_demo_gives_the_browser_journeys_their_facts_on_any_day_and_hour(client, moment):
     with time_machine.travel(moment, tick=False):
-        people = seed_people()
-        programs = seed_programs(people)
-        seed_meetings(people, programs, seed_pairing(people, programs))
-        seed_surveys(people, programs)
+        people, programs = seed_demo()
         program = programs["running"]
         now = timezone.now()
 
