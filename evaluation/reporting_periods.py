@@ -171,7 +171,7 @@ def _grouped(index: int, rows: QuerySet, path: str, key, columns: dict, weeks: S
         period_whens.append(f'WHEN GROUPING("p{level}") = 0 THEN "p{level}"')
         sets += [f'("p{level}", "key", "a_dept", "b_dept")', f'("p{level}", "key", "a_cohort", "b_cohort")']
     # Only integers and Django's own compiled SQL (its values passed as parameters) are put in.
-    return (f'SELECT {index} AS "source", CASE {" ".join(level_whens)} END AS "level", '  # noqa: S608
+    return (f'SELECT {index} AS "source", CASE {" ".join(level_whens)} END AS "level", '  # noqa: S608  # nosec B608
             f'CASE {" ".join(period_whens)} END AS "period", "key", '
             "CASE WHEN GROUPING(\"a_dept\") = 0 THEN 'department' ELSE 'cohort' END AS \"dim\", "
             '"a_dept", "a_cohort", "b_dept", "b_cohort", '
