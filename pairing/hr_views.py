@@ -21,7 +21,7 @@ from pairing.forms import (
     ResolveExitForm,
     SwapForm,
 )
-from pairing.lifecycle import pairs_in_reporting_line
+from pairing.lifecycle import FLAGGED_SHOWN, pairs_in_reporting_line
 from pairing.models import (
     Enrollment,
     ExitRequest,
@@ -290,13 +290,15 @@ def hr_publish(request: HttpRequest, program_pk: int) -> HttpResponse:
 @hr_admin_required
 @require_GET
 def hr_exits(request: HttpRequest) -> HttpResponse:
+    flagged = pairs_in_reporting_line()
     return render(
         request,
         "pairing/hr_exits.html",
         {
             "open_requests": paginate(request, review_reads.exit_queue(), anchor="#open-heading"),
             "recent": selectors.hr_recent_exits(),
-            "reporting_line_pairs": pairs_in_reporting_line(),
+            "reporting_line_pairs": flagged[:FLAGGED_SHOWN],
+            "reporting_line_more": len(flagged) > FLAGGED_SHOWN,
         },
     )
 

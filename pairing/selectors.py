@@ -6,10 +6,13 @@ The ``get_<obj>_for_<who>`` helpers scope what a URL may reach and raise 404 oth
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_hr_admin
@@ -39,13 +42,27 @@ PART_LABELS = {
 }
 
 
+def one_decimal():
+    """A formatter of numbers to one decimal as ``floatformat:1`` writes them in the active language
+    (rounding half up, the language's decimal mark), looked up once: the review writes about a
+    thousand such numbers a page, and the filter's per-call locale lookups made them its dearest part."""
+    mark = formats.get_format("DECIMAL_SEPARATOR", use_l10n=True)
+    step = Decimal("0.1")
+    return lambda value: str(Decimal(repr(float(value))).quantize(step, ROUND_HALF_UP)).replace(".", mark)
+
+
 def with_breakdown(pairs: list[Pair], program: Program) -> list[Pair]:
-    """Attach ``breakdown`` = [(label, points, most points possible)] to each pair (no queries)."""
+    """Attach ``breakdown`` = [(label, points, most points possible, both as text)] and
+    ``score_text`` to each pair (no queries)."""
     weights = program.matching_weights()
+    text = one_decimal()
+    labels = [(key, label, weights[key], text(weights[key])) for key, label in PART_LABELS.items()
+              if weights.get(key)]
     for pair in pairs:
         parts = pair.parts or {}
-        pair.breakdown = [(label, float(parts.get(key, 0.0)), weights.get(key, 0.0))
-                          for key, label in PART_LABELS.items() if weights.get(key)]
+        pair.score_text = text(pair.score)
+        pair.breakdown = [(label, float(parts.get(key, 0.0)), most, text(parts.get(key, 0.0)), most_text)
+                          for key, label, most, most_text in labels]
     return pairs
 
 
