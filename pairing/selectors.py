@@ -56,7 +56,7 @@ def with_breakdown(pairs: list[Pair], program: Program) -> list[Pair]:
     ``score_text`` to each pair (no queries)."""
     weights = program.matching_weights()
     text = one_decimal()
-    labels = [(key, label, weights[key], text(weights[key])) for key, label in PART_LABELS.items()
+    labels = [(key, str(label), weights[key], text(weights[key])) for key, label in PART_LABELS.items()
               if weights.get(key)]
     for pair in pairs:
         parts = pair.parts or {}
@@ -314,8 +314,10 @@ def hr_enrollments_page(
 
 
 def enrollment_status_counts(program: Program) -> dict[str, int]:
+    # order_by(): the model's default order (by program) joined the programs table for nothing;
+    # without it the counts come from the enrolments' (program, status, ...) index alone.
     return dict(
-        Enrollment.objects.filter(program=program)
+        Enrollment.objects.filter(program=program).order_by()
         .values("status")
         .annotate(n=Count("id"))
         .values_list("status", "n")
