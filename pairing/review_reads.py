@@ -120,8 +120,24 @@ def open_exit_count(program: Program | None = None) -> int:
     return rows.filter(pair__program=program).count() if program is not None else rows.count()
 
 
+def _person(path: str) -> tuple[str, ...]:
+    """The columns ``User.display_name`` reads, for a person reached by ``path``."""
+    return (f"{path}__id", f"{path}__full_name", f"{path}__email")
+
+
+# What the exits page shows of a request's pair: the program's name and both people. Only these
+# columns: with every column of the program (70) and of four people, building the rows cost more
+# than reading them.
+EXIT_PAIR_COLUMNS = ("pair__id", "pair__program_id", "pair__mentor_id", "pair__mentee_id",
+                     "pair__program__id", "pair__program__name", "pair__mentor__id", "pair__mentor__user_id",
+                     "pair__mentee__id", "pair__mentee__user_id", *_person("pair__mentor__user"),
+                     *_person("pair__mentee__user"))
+
+
 def exit_queue() -> QuerySet[ExitRequest]:
     """Open exit and rematch requests, oldest first, with the pair and both people (for paging)."""
     return (ExitRequest.objects.filter(resolved_at__isnull=True)
             .select_related("requested_by", "pair__program", *(f"pair__{p}" for p in PAIR_PEOPLE))
+            .only("id", "pair_id", "requested_by_id", "kind", "created_at", "resolved_at",
+                  *_person("requested_by"), *EXIT_PAIR_COLUMNS)
             .order_by("created_at", "id"))

@@ -325,9 +325,14 @@ def enrollment_status_counts(program: Program) -> dict[str, int]:
 
 
 def hr_recent_exits(limit: int = 20) -> list[ExitRequest]:
+    """The latest resolved requests, with only the columns the exits page shows."""
+    person = lambda path: (f"{path}__id", f"{path}__full_name", f"{path}__email")  # noqa: E731
     return list(
         ExitRequest.objects.filter(resolved_at__isnull=False)
-        .select_related("requested_by", "resolved_by", "pair__program", *(f"pair__{p}" for p in PAIR_PEOPLE))
+        .select_related("requested_by", "resolved_by", "pair__program")
+        .only("id", "pair_id", "requested_by_id", "resolved_by_id", "outcome", "resolved_at",
+              *person("requested_by"), *person("resolved_by"), "pair__id", "pair__program_id",
+              "pair__program__id", "pair__program__name")
         .order_by("-resolved_at")[:limit]
     )
 
