@@ -130,10 +130,11 @@ def _review_search(request: HttpRequest) -> str:
 
 
 def _render_review(request: HttpRequest, program, swap_form=None, manual_form=None) -> HttpResponse:
-    """The review in pages: proposals and published pairs 50 at a time, the forms' lists from the
+    """The review in pages: 25 proposals and 50 published pairs at a time, the forms' lists from the
     page shown (and the search), the figures as aggregates, so 20,000 candidates cost what 100 do."""
     q = _review_search(request)
-    drafts = paginate(request, review_reads.review_drafts(program, q), anchor="#proposals")
+    drafts = paginate(request, review_reads.review_drafts(program, q), anchor="#proposals",
+                      per_page=review_reads.PROPOSALS_PER_PAGE)
     drafts.object_list = selectors.with_breakdown(list(drafts.object_list), program)
     published = paginate(request, review_reads.review_published(program, q), param="published",
                          anchor="#published")

@@ -26,6 +26,10 @@ from pairing.models import Enrollment, ExitRequest, MatchRun, Pair
 from programs.models import Program
 
 PAIR_PEOPLE = ("mentor__user", "mentee__user")
+# Proposals are cards (both people, the reasons, a score breakdown, lock and forbid forms: ~3 KB
+# each), not table rows: 25 a page reads comfortably on a phone and keeps the page's cost near
+# that of a small program's. Published pairs are table rows, 50 a page.
+PROPOSALS_PER_PAGE = 25
 CHOICES = 50  # unpaired people offered in each list of the "pair two people" form
 
 

@@ -166,4 +166,5 @@ def test_the_review_selects_keep_the_field_s_attributes_and_choice():
     html = select.render("first", 9, attrs={"id": "id_first", "required": True})
 
     assert html == ('<select name="first" id="id_first" required><option value="">Choose a pair</option>'
-                    '<option value="7">Ann &amp; Bob</option><option value="9" selected>Cy + Di</option></select>')
+                    '<option value="7">Ann &amp; Bob</option><option value="9" selected>Cy + Di</option>'
+                    '</select>')
