@@ -178,11 +178,19 @@ def _open_programs(user, enrollments: list[Enrollment]) -> list[tuple[Program, d
     return out
 
 
-def my_pairs(user):
-    """Published pairs the person is or was in, newest first, with both people loaded."""
+def my_pairs(user, enrollment_ids: list[int] | None = None):
+    """Published pairs the person is or was in, newest first, with both people loaded.
+
+    Given the person's enrolment ids (the caller has them), the pairs are found by those instead
+    of by "the mentor's or the mentee's user": PostgreSQL spent ~7 ms planning that condition
+    across the joined tables, for a query that ran in under 1 ms."""
+    if enrollment_ids is None:
+        mine = Q(mentor__user=user) | Q(mentee__user=user)
+    else:
+        mine = Q(mentor_id__in=enrollment_ids) | Q(mentee_id__in=enrollment_ids)
     return list(
         Pair.objects.select_related("program", *PAIR_PEOPLE)
-        .filter(Q(mentor__user=user) | Q(mentee__user=user), published_at__isnull=False)
+        .filter(mine, published_at__isnull=False)
         .order_by("-published_at", "-id")
     )
 
@@ -190,7 +198,7 @@ def my_pairs(user):
 def my_mentoring(user) -> dict[str, object]:
     """Everything the "My mentoring" page shows, in four queries."""
     enrollments = list(Enrollment.objects.filter(user=user).select_related("program").order_by("-applied_at"))
-    pairs = my_pairs(user)
+    pairs = my_pairs(user, [e.pk for e in enrollments])
     for pair in pairs:
         pair.my_side = pair.side_of(user)
         pair.partner = pair.partner_of(user)
