@@ -296,7 +296,8 @@ def hr_exits(request: HttpRequest) -> HttpResponse:
         request,
         "pairing/hr_exits.html",
         {
-            "open_requests": paginate(request, review_reads.exit_queue(), anchor="#open-heading"),
+            "open_requests": paginate(request, review_reads.exit_queue(), anchor="#open-heading",
+                                      per_page=review_reads.EXITS_PER_PAGE),
             "recent": selectors.hr_recent_exits(),
             "reporting_line_pairs": flagged[:FLAGGED_SHOWN],
             "reporting_line_more": len(flagged) > FLAGGED_SHOWN,

@@ -30,6 +30,7 @@ PAIR_PEOPLE = ("mentor__user", "mentee__user")
 # each), not table rows: 25 a page reads comfortably on a phone and keeps the page's cost near
 # that of a small program's. Published pairs are table rows, 50 a page.
 PROPOSALS_PER_PAGE = 25
+EXITS_PER_PAGE = 25  # the exits queue's requests are cards too
 CHOICES = 50  # unpaired people offered in each list of the "pair two people" form
 
 
