@@ -97,7 +97,7 @@ def pairs_in_reporting_line(limit: int = FLAGGED_SHOWN) -> list[Pair]:
     """Active pairs that now break the reporting-line rule (a mover's new manager), for HR to act on:
     at most ``limit`` + 1 of them (the extra one tells the page there are more), in one query."""
     # Only names from the models' metadata are formatted in; the one value is a parameter.
-    flagged = RawSQL(_reporting_line_sql(), [Pair.Status.ACTIVE])  # noqa: S611
+    flagged = RawSQL(_reporting_line_sql(), [Pair.Status.ACTIVE])  # noqa: S611  # nosec B611
     return list(
         Pair.objects.filter(pk__in=flagged)
         .select_related("program", "mentor__user", "mentee__user")
