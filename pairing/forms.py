@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from pairing.models import MAX_LANGUAGES, WEEKDAYS, Enrollment, ExitRequest, Pair, Profile
@@ -200,7 +202,26 @@ class LockForm(forms.Form):
     )
 
 
+class ListSelect(forms.Select):
+    """A plain select (no option groups) whose options are written in Python.
+
+    Django's select renders a template per option (and one more for its attributes): the review's
+    four lists of 50 cost more than the rest of the page. The markup is the same: value, label,
+    ``selected``, and the attributes the field gives the select (id, required, aria-*).
+    """
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "", '<option value="{}"{}>{}</option>',
+            ((option["value"], " selected" if option["selected"] else "", option["label"])
+             for _group, choices, _index in widget["optgroups"] for option in choices))
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(widget["attrs"]), options)
+
+
 class PairChoiceField(forms.ModelChoiceField):
+    widget = ListSelect
+
     def label_from_instance(self, obj: Pair) -> str:
         return f"{obj.mentor.user.display_name} + {obj.mentee.user.display_name}"
 
@@ -233,6 +254,8 @@ class SwapForm(forms.Form):
 
 
 class EnrollmentChoiceField(forms.ModelChoiceField):
+    widget = ListSelect
+
     def label_from_instance(self, obj: Enrollment) -> str:
         parts = [obj.user.display_name, obj.user.job_title, obj.user.department]
         return " · ".join(p for p in parts if p)

@@ -21,7 +21,7 @@ from pairing.forms import (
     ResolveExitForm,
     SwapForm,
 )
-from pairing.lifecycle import pairs_in_reporting_line
+from pairing.lifecycle import FLAGGED_SHOWN, pairs_in_reporting_line
 from pairing.models import (
     Enrollment,
     ExitRequest,
@@ -130,10 +130,11 @@ def _review_search(request: HttpRequest) -> str:
 
 
 def _render_review(request: HttpRequest, program, swap_form=None, manual_form=None) -> HttpResponse:
-    """The review in pages: proposals and published pairs 50 at a time, the forms' lists from the
+    """The review in pages: 25 proposals and 50 published pairs at a time, the forms' lists from the
     page shown (and the search), the figures as aggregates, so 20,000 candidates cost what 100 do."""
     q = _review_search(request)
-    drafts = paginate(request, review_reads.review_drafts(program, q), anchor="#proposals")
+    drafts = paginate(request, review_reads.review_drafts(program, q), anchor="#proposals",
+                      per_page=review_reads.PROPOSALS_PER_PAGE)
     drafts.object_list = selectors.with_breakdown(list(drafts.object_list), program)
     published = paginate(request, review_reads.review_published(program, q), param="published",
                          anchor="#published")
@@ -290,13 +291,16 @@ def hr_publish(request: HttpRequest, program_pk: int) -> HttpResponse:
 @hr_admin_required
 @require_GET
 def hr_exits(request: HttpRequest) -> HttpResponse:
+    flagged = pairs_in_reporting_line()
     return render(
         request,
         "pairing/hr_exits.html",
         {
-            "open_requests": paginate(request, review_reads.exit_queue(), anchor="#open-heading"),
+            "open_requests": paginate(request, review_reads.exit_queue(), anchor="#open-heading",
+                                      per_page=review_reads.EXITS_PER_PAGE),
             "recent": selectors.hr_recent_exits(),
-            "reporting_line_pairs": pairs_in_reporting_line(),
+            "reporting_line_pairs": flagged[:FLAGGED_SHOWN],
+            "reporting_line_more": len(flagged) > FLAGGED_SHOWN,
         },
     )
 

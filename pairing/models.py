@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -184,6 +184,12 @@ class Enrollment(models.Model):
 
     class Meta:
         ordering = ["program", "role", "applied_at"]
+        indexes = [
+            # HR's enrolments page in its order (hr_enrollments), with or without a status and role
+            # filter: a page is read off the index instead of sorting the whole program.
+            models.Index(fields=["program", "status", "role", "applied_at", "id"],
+                         name="enrollment_hr_order"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["program", "user"], name="enrollment_once_per_program"),
             models.CheckConstraint(
@@ -356,6 +362,15 @@ class Pair(models.Model):
 
     class Meta:
         ordering = ["-score", "id"]
+        indexes = [
+            # The matching review's two lists in their order (review_reads.review_drafts and
+            # review_published): a page of 50 is read off these instead of sorting every pair.
+            models.Index(fields=["program", "-locked", "-score", "id"], name="pair_draft_review_order",
+                         condition=Q(status="proposed", published_at__isnull=True)),
+            models.Index(F("program"), Case(When(status="proposed", then=Value(0)), default=Value(1)),
+                         F("status"), F("score").desc(), F("id"), name="pair_published_review_order",
+                         condition=Q(published_at__isnull=False)),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["mentee"], condition=LIVE_PAIR, name="pair_one_live_per_mentee"),
             models.UniqueConstraint(
@@ -464,6 +479,13 @@ class ExitRequest(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [
+            # HR's exits page: open requests oldest first, a page at a time; the latest resolved.
+            models.Index(fields=["created_at", "id"], name="exit_request_open_queue",
+                         condition=Q(resolved_at__isnull=True)),
+            models.Index(fields=["-resolved_at"], name="exit_request_recent",
+                         condition=Q(resolved_at__isnull=False)),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["pair", "requested_by"],

@@ -6,10 +6,13 @@ The ``get_<obj>_for_<who>`` helpers scope what a URL may reach and raise 404 oth
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_hr_admin
@@ -39,13 +42,27 @@ PART_LABELS = {
 }
 
 
+def one_decimal():
+    """A formatter of numbers to one decimal as ``floatformat:1`` writes them in the active language
+    (rounding half up, the language's decimal mark), looked up once: the review writes about a
+    thousand such numbers a page, and the filter's per-call locale lookups made them its dearest part."""
+    mark = formats.get_format("DECIMAL_SEPARATOR", use_l10n=True)
+    step = Decimal("0.1")
+    return lambda value: str(Decimal(repr(float(value))).quantize(step, ROUND_HALF_UP)).replace(".", mark)
+
+
 def with_breakdown(pairs: list[Pair], program: Program) -> list[Pair]:
-    """Attach ``breakdown`` = [(label, points, most points possible)] to each pair (no queries)."""
+    """Attach ``breakdown`` = [(label, points, most points possible, both as text)] and
+    ``score_text`` to each pair (no queries)."""
     weights = program.matching_weights()
+    text = one_decimal()
+    labels = [(key, str(label), weights[key], text(weights[key])) for key, label in PART_LABELS.items()
+              if weights.get(key)]
     for pair in pairs:
         parts = pair.parts or {}
-        pair.breakdown = [(label, float(parts.get(key, 0.0)), weights.get(key, 0.0))
-                          for key, label in PART_LABELS.items() if weights.get(key)]
+        pair.score_text = text(pair.score)
+        pair.breakdown = [(label, float(parts.get(key, 0.0)), most, text(parts.get(key, 0.0)), most_text)
+                          for key, label, most, most_text in labels]
     return pairs
 
 
@@ -161,11 +178,19 @@ def _open_programs(user, enrollments: list[Enrollment]) -> list[tuple[Program, d
     return out
 
 
-def my_pairs(user):
-    """Published pairs the person is or was in, newest first, with both people loaded."""
+def my_pairs(user, enrollment_ids: list[int] | None = None):
+    """Published pairs the person is or was in, newest first, with both people loaded.
+
+    Given the person's enrolment ids (the caller has them), the pairs are found by those instead
+    of by "the mentor's or the mentee's user": PostgreSQL spent ~7 ms planning that condition
+    across the joined tables, for a query that ran in under 1 ms."""
+    if enrollment_ids is None:
+        mine = Q(mentor__user=user) | Q(mentee__user=user)
+    else:
+        mine = Q(mentor_id__in=enrollment_ids) | Q(mentee_id__in=enrollment_ids)
     return list(
         Pair.objects.select_related("program", *PAIR_PEOPLE)
-        .filter(Q(mentor__user=user) | Q(mentee__user=user), published_at__isnull=False)
+        .filter(mine, published_at__isnull=False)
         .order_by("-published_at", "-id")
     )
 
@@ -173,7 +198,7 @@ def my_pairs(user):
 def my_mentoring(user) -> dict[str, object]:
     """Everything the "My mentoring" page shows, in four queries."""
     enrollments = list(Enrollment.objects.filter(user=user).select_related("program").order_by("-applied_at"))
-    pairs = my_pairs(user)
+    pairs = my_pairs(user, [e.pk for e in enrollments])
     for pair in pairs:
         pair.my_side = pair.side_of(user)
         pair.partner = pair.partner_of(user)
@@ -297,8 +322,10 @@ def hr_enrollments_page(
 
 
 def enrollment_status_counts(program: Program) -> dict[str, int]:
+    # order_by(): the model's default order (by program) joined the programs table for nothing;
+    # without it the counts come from the enrolments' (program, status, ...) index alone.
     return dict(
-        Enrollment.objects.filter(program=program)
+        Enrollment.objects.filter(program=program).order_by()
         .values("status")
         .annotate(n=Count("id"))
         .values_list("status", "n")
@@ -306,9 +333,14 @@ def enrollment_status_counts(program: Program) -> dict[str, int]:
 
 
 def hr_recent_exits(limit: int = 20) -> list[ExitRequest]:
+    """The latest resolved requests, with only the columns the exits page shows."""
+    person = lambda path: (f"{path}__id", f"{path}__full_name", f"{path}__email")  # noqa: E731
     return list(
         ExitRequest.objects.filter(resolved_at__isnull=False)
-        .select_related("requested_by", "resolved_by", "pair__program", *(f"pair__{p}" for p in PAIR_PEOPLE))
+        .select_related("requested_by", "resolved_by", "pair__program")
+        .only("id", "pair_id", "requested_by_id", "resolved_by_id", "outcome", "resolved_at",
+              *person("requested_by"), *person("resolved_by"), "pair__id", "pair__program_id",
+              "pair__program__id", "pair__program__name")
         .order_by("-resolved_at")[:limit]
     )
 

@@ -150,13 +150,13 @@ def _survey_questions(program: Program) -> list[Missing] | None:
 
 def _someone_enrolled(program: Program) -> Missing | None:
     # Enrolments belong to the pairing app; reach them through the related name only.
-    count = getattr(program, "enrollment_count", None)
-    if count is None:
+    enrolled = getattr(program, "has_enrollments", None)  # annotated by programs.selectors
+    if enrolled is None:
         enrollments = getattr(program, "enrollments", None)
         if enrollments is None:
             return None
-        count = 1 if enrollments.exists() else 0
-    if not count:
+        enrolled = enrollments.exists()
+    if not enrolled:
         return Missing(_("Wait for people to enrol (nobody has enrolled yet)"), "")
     return None
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from accounts.models import User
@@ -35,7 +35,10 @@ def _with_status_data(qs: QuerySet[Program]) -> QuerySet[Program]:
                  queryset=ProgramTopic.objects.select_related("topic").order_by("topic__name")),
     )
     if hasattr(Program, "enrollments"):  # the pairing app is installed
-        qs = qs.annotate(enrollment_count=Count("enrollments", distinct=True))
+        # Whether anyone enrolled (all the status checks ask), not how many: counting joined every
+        # enrolment of the program, 10-20 ms on each HR page of a 20,000-person program.
+        enrollments = Program.enrollments.rel.related_model.objects.filter(program=OuterRef("pk"))
+        qs = qs.annotate(has_enrollments=Exists(enrollments))
     return qs
 
 

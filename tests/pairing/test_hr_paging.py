@@ -42,7 +42,7 @@ def cards(page: str) -> list[str]:
     return re.findall(r'id="pair-(\d+)"', page)
 
 
-def test_the_review_shows_proposals_fifty_at_a_time_with_links_to_the_others(
+def test_the_review_shows_proposals_twenty_five_at_a_time_with_links_to_the_others(
     client, hr_admin, matching_program
 ):
     pairs = bulk_pairs(matching_program, 120)
@@ -50,22 +50,22 @@ def test_the_review_shows_proposals_fifty_at_a_time_with_links_to_the_others(
     url = reverse("pairing:hr_review", args=[matching_program.pk])
 
     first = client.get(url).content.decode()
-    last = client.get(url, {"page": 3}).content.decode()
+    last = client.get(url, {"page": 5}).content.decode()
 
-    assert cards(first) == [str(p.pk) for p in pairs[:50]]  # best score first
+    assert cards(first) == [str(p.pk) for p in pairs[:25]]  # best score first
     assert cards(last) == [str(p.pk) for p in pairs[100:]]
-    assert "120 proposed pairs" in first and "Showing 1–50 of 120." in first
+    assert "120 proposed pairs" in first and "Showing 1–25 of 120." in first
     # Plain links (reachable by keyboard, no script needed) in a labelled navigation landmark.
     assert '<nav class="pagination" aria-label="Pages of proposed pairs">' in first
     assert 'href="?page=2#proposals" rel="next"' in first
-    assert 'href="?page=3#proposals" rel="last"' in first
-    assert 'href="?page=1#proposals" rel="first"' in last and 'href="?page=2#proposals" rel="prev"' in last
-    assert '<span aria-current="page">Page 3 of 3</span>' in last
+    assert 'href="?page=5#proposals" rel="last"' in first
+    assert 'href="?page=1#proposals" rel="first"' in last and 'href="?page=4#proposals" rel="prev"' in last
+    assert '<span aria-current="page">Page 5 of 5</span>' in last
 
 
 @pytest.mark.parametrize(("asked", "notice", "shown"), [
     ("abc", "“abc” is not a page number: showing the first page.", 1),
-    ("99", "There is no page 99: showing the last page (3).", 3),
+    ("99", "There is no page 99: showing the last page (5).", 5),
     ("0", "There is no page 0: showing the first page.", 1),
     ("-2", "There is no page -2: showing the first page.", 1),
 ])
@@ -80,7 +80,7 @@ def test_a_page_that_does_not_exist_shows_the_nearest_one_and_says_so(
     assert response.status_code == 200
     page = response.content.decode()
     assert notice in page
-    assert f"Page {shown} of 3" in page
+    assert f"Page {shown} of 5" in page
 
 
 def test_published_pairs_page_on_their_own_without_moving_the_proposals(client, hr_admin, matching_program):
@@ -89,12 +89,12 @@ def test_published_pairs_page_on_their_own_without_moving_the_proposals(client, 
     client.force_login(hr_admin)
 
     page = client.get(reverse("pairing:hr_review", args=[matching_program.pk]),
-                      {"page": 2, "published": 2}).content.decode()
+                      {"page": 3, "published": 2}).content.decode()
 
     assert len(cards(page)) == 10  # proposals 51-60
     assert page.count("Mentor 05") == 5  # the last five published pairs (Mentor 0550-0554)
     assert published[-1].mentor.user.full_name in page
-    assert 'href="?page=2&amp;published=1#published" rel="first"' in page
+    assert 'href="?page=3&amp;published=1#published" rel="first"' in page
 
 
 def test_searching_the_review_finds_pairs_and_unpaired_people_by_name(client, hr_admin, matching_program):
@@ -135,7 +135,7 @@ def test_the_review_costs_the_same_queries_at_3_and_300_pairs(
         with django_assert_max_num_queries(32) as queries:
             page = client.get(url, {"page": 2}).content.decode()
         counts.append(len(queries))
-    assert "300 proposed pairs" in page and len(cards(page)) == 50
+    assert "300 proposed pairs" in page and len(cards(page)) == 25
     assert counts[0] == counts[1]
 
 
@@ -161,14 +161,14 @@ def test_the_exits_queue_pages_open_requests_oldest_first(client, hr_admin, matc
     url = reverse("pairing:hr_exits")
 
     first = client.get(url).content.decode()
-    second = client.get(url, {"page": 2}).content.decode()
+    last = client.get(url, {"page": 3}).content.decode()
     wrong = client.get(url, {"page": "abc"})
 
     review = reverse("pairing:hr_exit_resolve", args=[requests[0].pk])
     assert "60 open requests, oldest first." in first and f'href="{review}"' in first
-    assert first.count("Review<span") == 50 and second.count("Review<span") == 10
-    assert f'href="{reverse("pairing:hr_exit_resolve", args=[requests[-1].pk])}"' in second
-    assert 'href="?page=1#open-heading" rel="prev"' in second
+    assert first.count("Review<span") == 25 and last.count("Review<span") == 10
+    assert f'href="{reverse("pairing:hr_exit_resolve", args=[requests[-1].pk])}"' in last
+    assert 'href="?page=2#open-heading" rel="prev"' in last
     assert wrong.status_code == 200 and "is not a page number" in wrong.content.decode()
 
 
@@ -184,5 +184,5 @@ def test_the_exits_queue_costs_the_same_queries_at_2_and_120_requests(
         with django_assert_max_num_queries(20) as queries:
             page = client.get(url).content.decode()
         counts.append(len(queries))
-    assert page.count("Review<span") == 50
+    assert page.count("Review<span") == 25
     assert counts[0] == counts[1]

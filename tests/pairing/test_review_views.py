@@ -263,7 +263,7 @@ def test_the_review_page_costs_the_same_queries_at_5_and_50_pairs(
         with django_assert_max_num_queries(32) as queries:
             response = client.get(url)
         counts.append(len(queries))
-        assert response.content.decode().count('class="card pair-card') == total
+        assert response.content.decode().count('class="card pair-card') == min(total, 25)  # a page
 
     assert counts[0] == counts[1]
 
