@@ -110,7 +110,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # allauth's UserSessionsMiddleware, refreshing at most once a minute (see the middleware).
+    "accounts.middleware.SessionActivityMiddleware",
     "accounts.middleware.RequireTwoFactorMiddleware",
     "mentoring.security.SecurityHeadersMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -411,9 +412,10 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-# Idle timeout: the expiry moves forward with every request, so it ends after this much inactivity.
+# Idle timeout: the expiry moves forward with the requests (at most once a SESSION_ACTIVITY_SECONDS:
+# accounts.middleware.SessionActivityMiddleware), so it ends after this much inactivity.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", 60 * 60 * 2, minimum=300)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ACTIVITY_SECONDS = 60
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", True)
