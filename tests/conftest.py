@@ -10,6 +10,7 @@ import os
 import uuid
 
 import pytest
+from django.utils import translation
 
 from tests import time_travel
 from tests.factories import PASSWORD, ProgramFactory, UserFactory
@@ -82,6 +83,15 @@ def _dashboards_read_live(settings):
     (Production keeps a small program's reads for DASHBOARD_CACHE_SECONDS; the tests of that
     cache, in tests/evaluation/test_snapshots.py, turn it back on.)"""
     settings.DASHBOARD_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request by someone who chose German activates it in this thread (the test client runs the
+    app here, and translation.override restores what was active): without this, every later test
+    in the process ran in German (seeded topics, labels, pages)."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
