@@ -147,7 +147,8 @@ def suggest_slots(
     Starts lie on a ``step_minutes`` grid of ``local_zone`` (the viewer's clock), not before
     ``not_before``, and within the program's days (``first_day``/``last_day``, read in
     ``local_zone``). Slots never overlap ``busy`` (either person's booked sessions). Each day
-    offers at most ``per_day`` slots that do not overlap each other, earliest first.
+    offers at most ``per_day`` slots, earliest first; no two slots overlap, also across midnight
+    (a 23:30 slot and the next day's 00:00 one were both offered, and the booking form refused the pair).
     """
     if not calendars:
         return []
@@ -178,7 +179,7 @@ def suggest_slots(
             last_local_day = (end - timedelta(microseconds=1)).astimezone(local_zone).date()
             day_slots = taken_per_day.setdefault(day, [])
             if (local_first <= day and last_local_day <= local_last and len(day_slots) < per_day
-                    and not overlaps(start, end, busy) and not overlaps(start, end, day_slots)):
+                    and not overlaps(start, end, busy) and not overlaps(start, end, result)):
                 day_slots.append((start, end))
                 result.append((start, end))
                 if len(result) >= limit:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -87,6 +88,17 @@ def test_suggestions_lie_in_both_availabilities_on_the_viewers_half_hour_grid():
     assert [s.astimezone(BERLIN).strftime("%a %H:%M") for s, _ in slots] == [
         "Mon 14:00", "Mon 15:00", "Mon 16:00", "Tue 14:00", "Tue 15:00", "Tue 16:00"]
     assert all(end - start == timedelta(minutes=45) for start, end in slots)
+
+
+def test_suggestions_across_midnight_never_overlap_the_next_days_first_one():
+    """Asked at 22:15 Berlin on a Thursday, with both free all evening and night: the 23:30 slot
+    runs to 00:15, so the next day's 00:00 slot would overlap it (the booking form refuses that)."""
+    evenings = WeeklyCalendar([Window(d, time(0), time(23, 59)) for d in range(7)], BERLIN)
+    slots = suggest_slots(calendars=[evenings], busy=[], not_before=utc(2026, 12, 3, 21, 15),
+                          minutes=45, local_zone=BERLIN, per_day=3, limit=4)
+    assert [s.astimezone(BERLIN).strftime("%a %H:%M") for s, _ in slots] == [
+        "Thu 22:30", "Thu 23:30", "Fri 00:30", "Fri 01:30"]
+    assert all(a_end <= b_start for (_a, a_end), (b_start, _b) in pairwise(slots))
 
 
 def test_suggestions_follow_the_weeks_when_only_one_side_has_changed_its_clocks():
