@@ -44,12 +44,18 @@ class UserLanguageMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         chosen = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
-        if chosen and chosen in dict(settings.LANGUAGES):
-            translation.activate(chosen)
-            request.LANGUAGE_CODE = chosen
-        response = self.get_response(request)
-        if chosen:
-            response.headers["Content-Language"] = chosen
+        if not (chosen and chosen in dict(settings.LANGUAGES)):
+            return self.get_response(request)
+        previous = translation.get_language()
+        translation.activate(chosen)
+        request.LANGUAGE_CODE = chosen
+        try:
+            response = self.get_response(request)
+        finally:
+            # Hand the thread back in the language it had (as the time zone above is): work done in
+            # it after this request (a test, a job in the same thread) is not in this person's language.
+            translation.activate(previous)
+        response.headers["Content-Language"] = chosen
         return response
 
 

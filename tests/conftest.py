@@ -87,9 +87,9 @@ def _dashboards_read_live(settings):
 
 @pytest.fixture(autouse=True)
 def _default_language_after_each_test():
-    """A request by someone who chose German activates it in this thread (the test client runs the
-    app here, and translation.override restores what was active): without this, every later test
-    in the process ran in German (seeded topics, labels, pages)."""
+    """The test client runs the app in this thread, and LocaleMiddleware leaves a request's browser
+    language active after it (a chosen language is handed back by UserLanguageMiddleware): each test
+    ends in the default language, so no later test in the process runs in another one."""
     yield
     translation.deactivate()
 

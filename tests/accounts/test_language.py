@@ -35,6 +35,19 @@ def test_a_person_chooses_german_and_the_pages_follow(client, mentor):
     assert f"<h1>{german('Preferences')}</h1>" in page.content.decode()
 
 
+def test_a_german_speakers_request_hands_the_thread_back_in_its_language(client, mentor):
+    """The test client runs the app in this thread: after the page, work here is not in German."""
+    mentor.language = "de"
+    mentor.save(update_fields=["language"])
+    client.force_login(mentor)
+    before = translation.get_language()
+
+    page = client.get(URL, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert page["Content-Language"] == "de"
+    assert translation.get_language() == before != "de"
+
+
 def test_without_a_choice_the_browser_decides(client, mentor):
     client.force_login(mentor)
     assert mentor.language == ""
